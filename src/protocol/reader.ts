@@ -1,0 +1,59 @@
+// Reads JSON-lines requests from a stream. Lines are framed by split2 with a length cap, so a
+// runaway producer cannot exhaust memory; every line must parse as one JSON object.
+import type { Readable } from 'node:stream';
+import split2 from 'split2';
+import { ConnectorError } from '../errors.js';
+
+/** Request lines can be huge (Flow's Python CDK allows 128 MiB); past this we refuse the line. */
+export const MAX_REQUEST_LINE_CHARS = 128 * 1024 * 1024;
+
+export interface RequestLine {
+  /** 1-based line number on stdin, for error messages. */
+  lineNo: number;
+  value: unknown;
+}
+
+/** Async iterator of parsed request lines; throws ConnectorError('BAD_REQUEST') on a bad line. */
+export async function* readRequests(input: Readable, maxLineChars = MAX_REQUEST_LINE_CHARS): AsyncGenerator<RequestLine> {
+  const lines = input.pipe(split2({ maxLength: maxLineChars }));
+  let lineNo = 0;
+  input.on('error', (err) => lines.destroy(err));
+  try {
+    for await (const raw of lines as AsyncIterable<string>) {
+      lineNo++;
+      // split2 only checks the unterminated remainder; a long line inside one chunk passes it.
+      if (raw.length > maxLineChars) throw tooLong(lineNo, maxLineChars);
+      const text = raw.trim();
+      if (text === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        throw new ConnectorError(
+          'BAD_REQUEST',
+          `request line ${lineNo} is not valid JSON (${(e as Error).message}); each request must be one JSON object on one line`,
+          { fields: { line: lineNo } },
+        );
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new ConnectorError('BAD_REQUEST', `request line ${lineNo} is not a JSON object; each request must be one JSON object such as {"spec":{...}}`, {
+          fields: { line: lineNo },
+        });
+      }
+      yield { lineNo, value };
+    }
+  } catch (e) {
+    if (e instanceof ConnectorError) throw e;
+    const msg = (e as Error).message ?? String(e);
+    if (msg === 'maximum buffer reached') throw tooLong(lineNo + 1, maxLineChars);
+    throw new ConnectorError('IO', `reading requests from stdin failed: ${msg}`, { cause: e });
+  }
+}
+
+function tooLong(lineNo: number, max: number): ConnectorError {
+  return new ConnectorError(
+    'BAD_REQUEST',
+    `request line ${lineNo} is longer than the limit of ${max} characters; send smaller requests (is something writing binary data to stdin?)`,
+    { fields: { line: lineNo } },
+  );
+}
