@@ -29,10 +29,10 @@ export class ConvergenceGate {
   private exactBytes = 0;
   private bloom: BloomFilter | undefined;
   private closed = false;
-  private rechecksInFlight = 0;
+  private openWindows = 0;
   private recent = new Set<string>();
   /** Counters for progress logs and tests. */
-  readonly stats = { dropped: 0, rechecked: 0, tracked: 0 };
+  readonly stats = { tracked: 0 };
 
   constructor(
     private readonly budgetBytes = GATE_EXACT_BUDGET_BYTES,
@@ -42,7 +42,7 @@ export class ConvergenceGate {
   /** Records that the stream emitted a document for this key (call as it is emitted). */
   streamEmitted(key: string): void {
     if (this.closed) return;
-    if (this.rechecksInFlight > 0) this.recent.add(key);
+    if (this.openWindows > 0) this.recent.add(key);
     if (this.exact?.has(key)) return;
     this.stats.tracked++;
     if (this.exactBytes + key.length * 2 + ENTRY_OVERHEAD_BYTES <= this.budgetBytes) {
@@ -54,30 +54,29 @@ export class ConvergenceGate {
     this.bloom.add(key);
   }
 
-  /** What to do with a backfill document for this key, decided as it is about to be emitted. */
+  /** What to do with a backfill document for this key; decide as it is about to be emitted. */
   check(key: string): GateVerdict {
     if (this.closed) return 'emit';
-    if (this.exact?.has(key)) {
-      this.stats.dropped++;
-      return 'drop';
-    }
-    if (this.bloom?.has(key)) {
-      this.stats.rechecked++;
-      return 'recheck';
-    }
+    if (this.exact?.has(key)) return 'drop';
+    if (this.bloom?.has(key)) return 'recheck';
     return 'emit';
   }
 
-  /** Call before issuing the re-read of a 'recheck' key. */
-  beginRecheck(): void {
-    this.rechecksInFlight++;
+  /**
+   * Opens a window before re-reading 'recheck' keys; keys the stream emits while any window is
+   * open are remembered exactly until the last window closes.
+   */
+  openWindow(): void {
+    this.openWindows++;
   }
 
-  /** Call when the re-read returns, just before emitting it: false means drop the re-read. */
-  endRecheck(key: string): boolean {
-    const touched = this.recent.has(key);
-    if (--this.rechecksInFlight === 0) this.recent.clear();
-    return !touched;
+  /** True when the stream emitted this key since a window opened: the re-read must be dropped. */
+  touchedInWindow(key: string): boolean {
+    return this.recent.has(key);
+  }
+
+  closeWindow(): void {
+    if (--this.openWindows === 0) this.recent.clear();
   }
 
   /** The backfill finished: no more checks will come, so the memory is released. */

@@ -1,0 +1,149 @@
+// The parallel segmented Scan. Workers take unfinished segments round-robin, one page at a time,
+// so every segment advances evenly; each page's documents leave together with the checkpoint that
+// records the segment's resume key, so a restart resumes each segment exactly where it stopped.
+import { classify } from '../aws/classify.js';
+import { sleep } from '../aws/retry.js';
+import type { GetItemOutput, ScanOutput } from '../aws/wire-types.js';
+import type { Item } from '../decode/attribute-value.js';
+import { snapshotDocument } from '../decode/document.js';
+import { decodeResumeKey, encodeResumeKey, keyString } from '../decode/key.js';
+import { ConnectorError } from '../errors.js';
+import type { JsonObject } from '../json/value.js';
+import { bindingPatch } from './output.js';
+import type { TableContext } from './context.js';
+import { isSegmentFinished, rfc3339 } from './table-state.js';
+import { TokenBucket } from './token-bucket.js';
+
+export async function runBackfill(ctx: TableContext): Promise<void> {
+  const total = ctx.state.totalBackfillSegments ?? ctx.settings.backfillSegments;
+  if (ctx.state.backfillFinishedAt) {
+    ctx.gate.close();
+    return;
+  }
+  const queue: number[] = [];
+  for (let seg = 0; seg < total; seg++) {
+    if (isSegmentFinished(ctx.state.backfillSegmentProgress[String(seg)])) ctx.stats.segmentsDone++;
+    else queue.push(seg);
+  }
+  const bucket = new TokenBucket(ctx.rcuBudget);
+  const workers = Math.max(1, Math.min(ctx.settings.scanWorkers, queue.length));
+  ctx.log.info('backfill starting', { binding: ctx.binding, table: ctx.table, segments: total, remaining: queue.length, workers, rcuBudget: ctx.rcuBudget || 'unlimited' });
+  await Promise.all(Array.from({ length: workers }, () => worker(ctx, total, queue, bucket)));
+  if (ctx.signal.aborted) return;
+  if (queue.length === 0 && !ctx.state.backfillFinishedAt) {
+    // Normally the last page's checkpoint already recorded this; a backfill with no segments left
+    // at start (all finished before a restart) records it here.
+    const at = rfc3339(ctx.now());
+    ctx.state.backfillFinishedAt = at;
+    await ctx.output.commit(ctx.binding, [], bindingPatch(ctx.stateKey, { backfillFinishedAt: at }));
+  }
+  ctx.gate.close();
+  ctx.log.info('backfill finished', { binding: ctx.binding, table: ctx.table, items: ctx.stats.itemsScanned, documents: ctx.stats.snapshotDocs, droppedByGate: ctx.stats.droppedByGate });
+}
+
+async function worker(ctx: TableContext, total: number, queue: number[], bucket: TokenBucket): Promise<void> {
+  while (!ctx.signal.aborted) {
+    const seg = queue.shift();
+    if (seg === undefined) return;
+    const wait = bucket.waitMs();
+    if (wait > 0) await sleep(wait, ctx.signal);
+    if (ctx.signal.aborted) return;
+    const finished = await scanPage(ctx, seg, total, bucket);
+    if (!finished) queue.push(seg);
+  }
+}
+
+/** Scans one page of a segment and commits it; returns true when the segment is finished. */
+async function scanPage(ctx: TableContext, seg: number, total: number, bucket: TokenBucket): Promise<boolean> {
+  const progress = ctx.state.backfillSegmentProgress[String(seg)];
+  const request: Record<string, unknown> = {
+    TableName: ctx.table,
+    Segment: seg,
+    TotalSegments: total,
+    ConsistentRead: true,
+    ReturnConsumedCapacity: 'TOTAL',
+  };
+  if (ctx.settings.scanLimit) request.Limit = ctx.settings.scanLimit;
+  if (progress?.exclusiveStartKey) request.ExclusiveStartKey = decodeResumeKey(progress.exclusiveStartKey);
+  let page: ScanOutput;
+  try {
+    page = await ctx.rpc.call<ScanOutput>('dynamodb', 'Scan', request, ctx.signal);
+  } catch (e) {
+    if (ctx.signal.aborted) return false;
+    throw scanError(ctx, e);
+  }
+  bucket.charge(page.ConsumedCapacity?.CapacityUnits ?? 0);
+  const items = page.Items ?? [];
+  ctx.stats.itemsScanned += items.length;
+
+  // Re-read the keys the gate cannot decide from memory alone (Bloom hits), inside a window.
+  const keys = items.map((it) => keyString(it, ctx.keySchema));
+  const reread = new Map<string, Item | undefined>();
+  ctx.gate.openWindow();
+  try {
+    for (;;) {
+      const need = keys.filter((k) => ctx.gate.check(k) === 'recheck' && !reread.has(k));
+      if (need.length === 0) break;
+      const idx = new Map(keys.map((k, i) => [k, i]));
+      await Promise.all(
+        need.map(async (k) => {
+          const item = items[idx.get(k)!]!;
+          const key: Item = { [ctx.keySchema.hash.name]: item[ctx.keySchema.hash.name]! };
+          if (ctx.keySchema.range) key[ctx.keySchema.range.name] = item[ctx.keySchema.range.name]!;
+          const got = await ctx.rpc.call<GetItemOutput>('dynamodb', 'GetItem', { TableName: ctx.table, Key: key, ConsistentRead: true }, ctx.signal);
+          reread.set(k, got.Item);
+        }),
+      );
+      if (ctx.signal.aborted) return false;
+    }
+    // From here to commit() everything is synchronous: the gate's verdicts hold at emission.
+    const docs: JsonObject[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const k = keys[i]!;
+      const verdict = ctx.gate.check(k);
+      if (verdict === 'emit') docs.push(snapshotDocument(items[i]!, ctx.keySchema));
+      else if (verdict === 'drop') ctx.stats.droppedByGate++;
+      else {
+        ctx.stats.recheckedByGate++;
+        const fresh = reread.get(k);
+        if (fresh && !ctx.gate.touchedInWindow(k)) docs.push(snapshotDocument(fresh, ctx.keySchema));
+      }
+    }
+    ctx.stats.snapshotDocs += docs.length;
+    const segPatch: Record<string, string> = {};
+    const done = page.LastEvaluatedKey === undefined;
+    const tablePatch: JsonObject = {};
+    if (done) {
+      const at = rfc3339(ctx.now());
+      segPatch.finishedAt = at;
+      ctx.state.backfillSegmentProgress[String(seg)] = { ...progress, finishedAt: at };
+      ctx.stats.segmentsDone++;
+      if (ctx.stats.segmentsDone === total) {
+        tablePatch.backfillFinishedAt = at;
+        ctx.state.backfillFinishedAt = at;
+      }
+    } else {
+      const esk = encodeResumeKey(page.LastEvaluatedKey!);
+      segPatch.exclusiveStartKey = esk;
+      ctx.state.backfillSegmentProgress[String(seg)] = { exclusiveStartKey: esk };
+    }
+    tablePatch.backfillSegmentProgress = { [String(seg)]: segPatch };
+    const written = ctx.output.commit(ctx.binding, docs, bindingPatch(ctx.stateKey, tablePatch));
+    await written;
+    return done;
+  } finally {
+    ctx.gate.closeWindow();
+  }
+}
+
+function scanError(ctx: TableContext, e: unknown): Error {
+  const cls = classify(e);
+  const msg = (e as Error).message;
+  if (cls === 'not-found') {
+    return new ConnectorError('AWS_NOT_FOUND', `binding ${ctx.binding} (table "${ctx.table}"): the table no longer exists (${msg}); remove the binding or re-create the table and re-backfill it`, { cause: e });
+  }
+  if (cls === 'auth') {
+    return new ConnectorError('AWS_AUTH', `binding ${ctx.binding} (table "${ctx.table}"): Scan was refused (${msg}); the credentials need dynamodb:Scan and dynamodb:GetItem on this table`, { cause: e });
+  }
+  return e as Error;
+}

@@ -1,0 +1,211 @@
+// Reads one table's DynamoDB Stream along its shard lineage: parents to their end before their
+// children, siblings in parallel, the listing refreshed periodically and whenever a shard ends.
+// Each non-empty GetRecords leaves as documents plus the checkpoint of the shard's last sequence.
+import { classify } from '../aws/classify.js';
+import { sleep } from '../aws/retry.js';
+import type { DescribeStreamOutput, GetRecordsOutput, GetShardIteratorOutput, WireShard } from '../aws/wire-types.js';
+import { streamDocument } from '../decode/document.js';
+import { keyString } from '../decode/key.js';
+import { ConnectorError } from '../errors.js';
+import type { JsonObject } from '../json/value.js';
+import type { TableContext } from './context.js';
+import { bindingPatch } from './output.js';
+import { pollDelay } from './pacing.js';
+import { planShards, type ListedShard, type StartPosition } from './shard-tree.js';
+
+/** Records per GetRecords call: the API maximum, fewer calls for busy shards. */
+const GET_RECORDS_LIMIT = 1000;
+
+export function toListed(s: WireShard): ListedShard {
+  const out: ListedShard = { shardId: s.ShardId };
+  if (s.ParentShardId) out.parentShardId = s.ParentShardId;
+  if (s.SequenceNumberRange?.EndingSequenceNumber) out.endingSequenceNumber = s.SequenceNumberRange.EndingSequenceNumber;
+  return out;
+}
+
+/** Lists every shard of the stream (DescribeStream pages of up to 100 shards). */
+export async function listShards(ctx: Pick<TableContext, 'rpc' | 'signal' | 'binding' | 'table'>, streamArn: string): Promise<ListedShard[]> {
+  const shards: ListedShard[] = [];
+  let start: string | undefined;
+  do {
+    let out: DescribeStreamOutput;
+    try {
+      out = await ctx.rpc.call<DescribeStreamOutput>('streams', 'DescribeStream', { StreamArn: streamArn, ...(start ? { ExclusiveStartShardId: start } : {}) }, ctx.signal);
+    } catch (e) {
+      throw streamError(ctx, e, 'DescribeStream');
+    }
+    const d = out.StreamDescription;
+    if (d?.StreamStatus && d.StreamStatus !== 'ENABLED' && d.StreamStatus !== 'ENABLING') {
+      throw new ConnectorError(
+        'STREAM_LOST',
+        `binding ${ctx.binding} (table "${ctx.table}"): its stream is ${d.StreamStatus}; changes are no longer recorded. Re-enable the stream with view type NEW_AND_OLD_IMAGES and re-backfill this binding`,
+      );
+    }
+    for (const s of d?.Shards ?? []) shards.push(toListed(s));
+    start = d?.LastEvaluatedShardId;
+  } while (start);
+  return shards;
+}
+
+export class StreamReader {
+  private readonly active = new Set<string>();
+  private readonly readers = new Set<Promise<void>>();
+  private wake: (() => void) | undefined;
+  private failure: unknown;
+
+  constructor(
+    private readonly ctx: TableContext,
+    private readonly streamArn: string,
+  ) {}
+
+  async run(): Promise<void> {
+    const ctx = this.ctx;
+    try {
+      while (!ctx.signal.aborted && this.failure === undefined) {
+        const listing = await listShards(ctx, this.streamArn);
+        const plan = planShards(listing, ctx.state.shards, this.active);
+        if (plan.lost.length > 0) {
+          throw new ConnectorError(
+            'STREAM_LOST',
+            `binding ${ctx.binding} (table "${ctx.table}"): stream shard(s) ${plan.lost.join(', ')} vanished before they were read to the end (trimmed after 24 h of retention?); changes were lost. Re-backfill this binding`,
+          );
+        }
+        if (plan.prune.length > 0) {
+          const shards: JsonObject = {};
+          for (const id of plan.prune) {
+            shards[id] = null;
+            delete ctx.state.shards[id];
+          }
+          await ctx.output.commit(ctx.binding, [], bindingPatch(ctx.stateKey, { shards }));
+        }
+        for (const { shardId, from } of plan.start) this.spawn(shardId, from);
+        ctx.stats.shardsOpen = this.active.size;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, ctx.settings.relistIntervalMs);
+          const onAbort = (): void => done();
+          ctx.signal.addEventListener('abort', onAbort, { once: true });
+          this.wake = done;
+          function done(): void {
+            clearTimeout(timer);
+            ctx.signal.removeEventListener('abort', onAbort);
+            resolve();
+          }
+        });
+      }
+    } catch (e) {
+      this.failure ??= e;
+    }
+    await Promise.all(this.readers);
+    if (this.failure !== undefined && !(ctx.signal.aborted && isAbort(this.failure))) throw this.failure;
+  }
+
+  private spawn(shardId: string, from: StartPosition): void {
+    this.active.add(shardId);
+    const p = this.readShard(shardId, from)
+      .catch((e) => {
+        this.failure ??= e;
+      })
+      .finally(() => {
+        this.active.delete(shardId);
+        this.readers.delete(p);
+        this.ctx.stats.shardsOpen = this.active.size;
+        this.wake?.();
+      });
+    this.readers.add(p);
+  }
+
+  private async iterator(shardId: string, from: StartPosition): Promise<string | undefined> {
+    const req: Record<string, unknown> = { StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: from.type };
+    if (from.type === 'AFTER_SEQUENCE_NUMBER') req.SequenceNumber = from.sequence;
+    try {
+      const out = await this.ctx.rpc.call<GetShardIteratorOutput>('streams', 'GetShardIterator', req, this.ctx.signal);
+      return out.ShardIterator;
+    } catch (e) {
+      throw streamError(this.ctx, e, 'GetShardIterator', shardId);
+    }
+  }
+
+  private async readShard(shardId: string, from: StartPosition): Promise<void> {
+    const ctx = this.ctx;
+    let lastSeq = from.type === 'AFTER_SEQUENCE_NUMBER' ? from.sequence : undefined;
+    let iter = await this.iterator(shardId, from);
+    let empty = 0;
+    while (!ctx.signal.aborted && this.failure === undefined) {
+      if (iter === undefined) return this.finish(shardId, lastSeq);
+      let out: GetRecordsOutput;
+      try {
+        out = await ctx.rpc.call<GetRecordsOutput>('streams', 'GetRecords', { ShardIterator: iter, Limit: GET_RECORDS_LIMIT }, ctx.signal);
+      } catch (e) {
+        if (ctx.signal.aborted) return;
+        if (classify(e) === 'expired-iterator') {
+          // Iterators expire after 15 minutes: continue right after the last emitted record.
+          ctx.log.info('shard iterator expired; re-acquiring it', { binding: ctx.binding, table: ctx.table, shardId, after: lastSeq ?? 'TRIM_HORIZON' });
+          iter = await this.iterator(shardId, lastSeq ? { type: 'AFTER_SEQUENCE_NUMBER', sequence: lastSeq } : { type: 'TRIM_HORIZON' });
+          continue;
+        }
+        throw streamError(ctx, e, 'GetRecords', shardId);
+      }
+      const records = out.Records ?? [];
+      const closed = !out.NextShardIterator;
+      if (records.length > 0) {
+        const docs: JsonObject[] = [];
+        for (const r of records) docs.push(streamDocument(r, ctx.keySchema));
+        lastSeq = records[records.length - 1]!.dynamodb?.SequenceNumber ?? lastSeq;
+        const created = records[records.length - 1]!.dynamodb?.ApproximateCreationDateTime;
+        if (typeof created === 'number') ctx.stats.newestRecordMs = created * 1000;
+        // Synchronous from the gate notes to commit(): the stream's claim on these keys and the
+        // documents land in the same order as any backfill page's verdicts.
+        for (const r of records) {
+          const keys = r.dynamodb?.Keys ?? r.dynamodb?.NewImage ?? r.dynamodb?.OldImage;
+          if (keys) ctx.gate.streamEmitted(keyString(keys, ctx.keySchema));
+        }
+        ctx.stats.streamDocs += docs.length;
+        const shardPatch: JsonObject = { lastReadSequence: lastSeq ?? null };
+        if (closed) shardPatch.finishedReading = true;
+        ctx.state.shards[shardId] = { lastReadSequence: lastSeq, ...(closed ? { finishedReading: true } : {}) };
+        await ctx.output.commit(ctx.binding, docs, bindingPatch(ctx.stateKey, { shards: { [shardId]: shardPatch } }));
+        if (closed) return this.markFinished();
+      } else if (closed) {
+        return this.finish(shardId, lastSeq);
+      }
+      iter = out.NextShardIterator;
+      empty = records.length > 0 ? 0 : empty + 1;
+      const delay = pollDelay(empty, ctx.settings.idleBackoffMaxMs);
+      if (delay > 0) await sleep(delay, ctx.signal);
+    }
+  }
+
+  private async finish(shardId: string, lastSeq: string | undefined): Promise<void> {
+    const ctx = this.ctx;
+    const shardPatch: JsonObject = { finishedReading: true };
+    if (lastSeq) shardPatch.lastReadSequence = lastSeq;
+    ctx.state.shards[shardId] = { ...(lastSeq ? { lastReadSequence: lastSeq } : {}), finishedReading: true };
+    await ctx.output.commit(ctx.binding, [], bindingPatch(ctx.stateKey, { shards: { [shardId]: shardPatch } }));
+    this.markFinished();
+  }
+
+  private markFinished(): void {
+    this.ctx.stats.shardsFinished++;
+  }
+}
+
+function isAbort(e: unknown): boolean {
+  return (e as { name?: string })?.name === 'AbortError' || (e as { code?: string })?.code === 'UND_ERR_ABORTED';
+}
+
+export function streamError(ctx: Pick<TableContext, 'binding' | 'table'>, e: unknown, op: string, shardId?: string): Error {
+  if (e instanceof ConnectorError) return e;
+  const cls = classify(e);
+  const where = `binding ${ctx.binding} (table "${ctx.table}")${shardId ? `, shard ${shardId}` : ''}`;
+  const msg = (e as Error).message;
+  if (cls === 'trimmed') {
+    return new ConnectorError('STREAM_LOST', `${where}: the stream no longer holds records this capture has not read yet (${msg}); changes were lost to the 24 h retention. Re-backfill this binding`, { cause: e });
+  }
+  if (cls === 'not-found') {
+    return new ConnectorError('STREAM_LOST', `${where}: the table's stream is gone (${msg}): the table was deleted or its stream disabled. Re-enable the stream (NEW_AND_OLD_IMAGES) and re-backfill this binding`, { cause: e });
+  }
+  if (cls === 'auth') {
+    return new ConnectorError('AWS_AUTH', `${where}: ${op} was refused (${msg}); the credentials need dynamodb:DescribeStream, dynamodb:GetShardIterator and dynamodb:GetRecords on the table's stream`, { cause: e });
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
