@@ -130,6 +130,7 @@ export class StreamReader {
     let lastSeq = from.type === 'AFTER_SEQUENCE_NUMBER' ? from.sequence : undefined;
     let iter = await this.iterator(shardId, from);
     let empty = 0;
+    let retriedTrim = false;
     while (!ctx.signal.aborted && this.failure === undefined) {
       if (iter === undefined) return this.finish(shardId, lastSeq);
       let out: GetRecordsOutput;
@@ -137,9 +138,20 @@ export class StreamReader {
         out = await ctx.rpc.call<GetRecordsOutput>('streams', 'GetRecords', { ShardIterator: iter, Limit: GET_RECORDS_LIMIT }, ctx.signal);
       } catch (e) {
         if (ctx.signal.aborted) return;
-        if (classify(e) === 'expired-iterator') {
+        const cls = classify(e);
+        if (cls === 'expired-iterator') {
           // Iterators expire after 15 minutes: continue right after the last emitted record.
           ctx.log.info('shard iterator expired; re-acquiring it', { binding: ctx.binding, table: ctx.table, shardId, after: lastSeq ?? 'TRIM_HORIZON' });
+          iter = await this.iterator(shardId, lastSeq ? { type: 'AFTER_SEQUENCE_NUMBER', sequence: lastSeq } : { type: 'TRIM_HORIZON' });
+          continue;
+        }
+        if (cls === 'trimmed' && !retriedTrim) {
+          // An iterator that has only seen empty pages can point between records (DynamoDB Local
+          // numbers records across all tables, and then calls the gap trimmed). Re-acquire it at
+          // the same position once: GetShardIterator itself fails if that position is really
+          // trimmed, and a second TrimmedDataAccessException in a row is fatal.
+          retriedTrim = true;
+          ctx.log.info('GetRecords reported trimmed data; re-acquiring the iterator at the same position once', { binding: ctx.binding, table: ctx.table, shardId, after: lastSeq ?? 'TRIM_HORIZON' });
           iter = await this.iterator(shardId, lastSeq ? { type: 'AFTER_SEQUENCE_NUMBER', sequence: lastSeq } : { type: 'TRIM_HORIZON' });
           continue;
         }
@@ -147,6 +159,7 @@ export class StreamReader {
       }
       const records = out.Records ?? [];
       const closed = !out.NextShardIterator;
+      if (records.length > 0) retriedTrim = false;
       if (records.length > 0) {
         const docs: JsonObject[] = [];
         for (const r of records) docs.push(streamDocument(r, ctx.keySchema));
