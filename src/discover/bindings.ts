@@ -10,7 +10,7 @@ import type { TableCatalog } from './catalog.js';
 import { documentSchema } from './document-schema.js';
 import { inferItems, topLevelSchemas, type Schema } from './infer.js';
 import { mapLimit } from './map-limit.js';
-import { ENABLE_STREAM_FIX, streamProblem } from './stream-check.js';
+import { enableStreamFix, streamProblem } from './stream-check.js';
 
 /** DescribeTable calls in flight at once: Estuary's 10, well under DynamoDB's control-plane limits. */
 export const DESCRIBE_CONCURRENCY = 10;
@@ -75,7 +75,7 @@ function noTables(listed: number, skipped: { table: string; reason: string }[], 
       : `none of the ${listed} DynamoDB tables in region "${opts.region}" at ${opts.endpoint} can be captured (${quoted.join('; ')})`;
   return new ConnectorError(
     'NO_TABLES',
-    `${what}. A table is captured through its DynamoDB stream: ${ENABLE_STREAM_FIX}. ` +
+    `${what}. A table is captured through its DynamoDB stream: ${enableStreamFix()}. ` +
       `Check that region "${opts.region}" is the tables' region, and that the credentials have the IAM permissions dynamodb:ListTables, dynamodb:DescribeTable and dynamodb:Scan (sampling at discover and the backfill), and for the capture dynamodb:DescribeStream, dynamodb:GetShardIterator and dynamodb:GetRecords`,
     { fields: { region: opts.region, endpoint: opts.endpoint, tables: listed } },
   );

@@ -9,7 +9,7 @@ import { isPermissionDenied } from './aws-failure.js';
 import type { TableCatalog } from './catalog.js';
 import { DESCRIBE_CONCURRENCY } from './bindings.js';
 import { mapLimit } from './map-limit.js';
-import { ENABLE_STREAM_FIX, streamProblem } from './stream-check.js';
+import { enableStreamFix, streamProblem } from './stream-check.js';
 
 /** One problem of one binding. */
 export interface BindingProblem {
@@ -31,7 +31,7 @@ export async function checkBindings(rawConfigs: readonly unknown[], catalog: Tab
   const problems: BindingProblem[] = [];
   const parsed: (ResourceConfigResolved | undefined)[] = rawConfigs.map((raw, i) => {
     try {
-      return parseResourceConfig(raw, `binding ${i}`);
+      return parseResourceConfig(raw);
     } catch (e) {
       if (!isConnectorError(e)) throw e;
       const table = (raw as { table?: unknown } | null)?.table;
@@ -55,7 +55,7 @@ export async function checkBindings(rawConfigs: readonly unknown[], catalog: Tab
         const desc = await catalog.describeTable(table);
         if (desc === undefined) return `the table does not exist in region "${opts.region}": check its name (names are case-sensitive) and the region, or create it`;
         const p = streamProblem(desc);
-        return p === undefined ? undefined : `${p}: ${ENABLE_STREAM_FIX}`;
+        return p === undefined ? undefined : `${p}: ${enableStreamFix(table)}`;
       } catch (e) {
         // A policy may allow some tables only: that is this binding's problem. Anything else
         // (bad credentials, unreachable endpoint) is everyone's and fails validate as is.

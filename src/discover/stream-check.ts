@@ -6,9 +6,10 @@ import type { TableDescription } from '../aws/wire-types.js';
 
 export const REQUIRED_VIEW_TYPE = 'NEW_AND_OLD_IMAGES';
 
-/** How to fix any stream problem, in the console's words. */
-export const ENABLE_STREAM_FIX =
-  'enable DynamoDB Streams on the table with view type "New and old images" (NEW_AND_OLD_IMAGES): DynamoDB console > table > Exports and streams > DynamoDB stream details > Turn on, or `aws dynamodb update-table --table-name <table> --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES`';
+/** How to fix any stream problem, in the console's words and the CLI's. */
+export function enableStreamFix(table = '<table>'): string {
+  return `enable DynamoDB Streams on the table with view type "New and old images" (NEW_AND_OLD_IMAGES): DynamoDB console > table > Exports and streams > DynamoDB stream details > Turn on, or \`aws dynamodb update-table --table-name ${table} --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES\``;
+}
 
 /** Why a table's stream cannot be captured, or undefined when it can. */
 export function streamProblem(desc: TableDescription): string | undefined {

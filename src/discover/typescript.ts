@@ -67,10 +67,16 @@ export function forTypeScript(schema: Record<string, unknown>, name: string): Sc
   return out;
 }
 
-/** A PascalCase identifier from a table name: `my-table.v2` → `MyTableV2`, `2024_events` → `Table2024Events`. */
+/**
+ * A PascalCase identifier from a table name: `my-table.v2` → `MyTableV2`, `2024_events` →
+ * `Table2024Events`. Letters after digits are upper case, as the generator would make them anyway.
+ */
 export function typeName(table: string): string {
   const words = table.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
-  const joined = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  const joined = words
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('')
+    .replace(/(\d)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
   return /^[A-Za-z]/.test(joined) ? joined : `Table${joined}`;
 }
 
