@@ -128,7 +128,7 @@ t.test('no qualifying table: NO_TABLES naming the stream requirement, the permis
   for (const p of ['dynamodb:ListTables', 'dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:DescribeStream', 'dynamodb:GetShardIterator', 'dynamodb:GetRecords']) t.match(e.message, p);
   t.match(e.message, /Check that region "us-east-1"/);
 
-  const none = await discoverBindings(fakeCatalog({}), { sampleSize: 0, log, ...where }).catch((x: unknown) => x as ConnectorError);
+  const none = (await discoverBindings(fakeCatalog({}), { sampleSize: 0, log, ...where }).catch((x: unknown) => x)) as ConnectorError;
   t.equal(none.code, 'NO_TABLES');
   t.match(none.message, /no DynamoDB tables were found in region "us-east-1" at http:\/\/localhost:8000/);
 });
