@@ -5,7 +5,7 @@ import t from 'tap';
 import { execFile } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
-import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, ScanCommand, type AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Item } from '../../src/decode/attribute-value.js';
 import { snapshotDocument } from '../../src/decode/document.js';
 import type { KeySchema } from '../../src/decode/key.js';
@@ -70,7 +70,7 @@ t.test('no qualifying table: NO_TABLES explaining streams, permissions and regio
 
 const eventsKs: KeySchema = { hash: { name: 'id', type: 'N' }, range: { name: 'blob', type: 'B' } };
 const BIG = '12345678901234567890123456789012345678';
-const eventsItems: Item[] = [
+const eventsItems: Record<string, SdkAttributeValue>[] = [
   {
     id: { N: BIG },
     blob: { B: new Uint8Array([0, 1, 2, 255]) },
