@@ -11,8 +11,8 @@ import { credentialProvider } from './credentials.js';
 export const SDK_MAX_ATTEMPTS = 3;
 /** A TCP/TLS connect slower than this is a dead host: 3 attempts fail within ~15 s in all. */
 export const SDK_CONNECT_TIMEOUT_MS = 4_000;
-/** A control-plane call (at most one 1 MB Scan page) answers well within this. */
-export const SDK_REQUEST_TIMEOUT_MS = 20_000;
+/** A control-plane call (at most one 1 MB Scan page) answers well within this; a hung endpoint fails in ~30 s. */
+export const SDK_REQUEST_TIMEOUT_MS = 10_000;
 
 /** The parts of the endpoint config that decide where and as whom requests go. */
 export type SdkClientConfig = Pick<EndpointConfigResolved, 'region' | 'endpoint' | 'credentials'>;

@@ -13,7 +13,7 @@ import { writeTypeScript } from '../../src/discover/typescript.js';
 import { ConnectorError } from '../../src/errors.js';
 import { stringify } from '../../src/json/stringify.js';
 import { createLogger } from '../../src/log.js';
-import { createAjv } from '../../src/protocol/ajv.js';
+import { createAjv, validatorFor } from '../../src/protocol/ajv.js';
 import { Writer } from '../../src/protocol/writer.js';
 import { discover } from '../../src/verbs/discover.js';
 import { createStreamTable, LOCAL_REGION, withDynamoDBLocal } from '../fixtures/dynamodb-local.js';
@@ -92,6 +92,8 @@ t.test('bindings: S hash; N hash + B range with 38-digit values; skipped tables 
   for (const Item of eventsItems) await client.send(new PutItemCommand({ TableName: 'events', Item }));
 
   const { out, lines } = await run(config());
+  const response = validatorFor('capture-response.schema.json');
+  t.ok(response(JSON.parse(stringify({ discovered: { bindings: out } } as never))), 'a response the runtime accepts: ' + JSON.stringify(response.errors));
   t.same(
     out.map((b) => [b.recommendedName, b.resourceConfig, b.key]),
     [

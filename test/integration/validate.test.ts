@@ -4,6 +4,7 @@ import t from 'tap';
 import { PassThrough } from 'node:stream';
 import { ConnectorError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
+import { validatorFor } from '../../src/protocol/ajv.js';
 import { Writer } from '../../src/protocol/writer.js';
 import { validate } from '../../src/verbs/validate.js';
 import { createStreamTable, LOCAL_REGION, withDynamoDBLocal } from '../fixtures/dynamodb-local.js';
@@ -38,6 +39,7 @@ async function run(body: Record<string, unknown>) {
 t.test('good bindings: one resourcePath per binding, in request order', async (t) => {
   const out = await run({ config: config(), bindings: [binding({ table: 'orders', rcuAllocation: 10 }), binding({ table: 'events' })] });
   t.same(out, { validated: { bindings: [{ resourcePath: ['orders'] }, { resourcePath: ['events'] }] } });
+  t.ok(validatorFor('capture-response.schema.json')(out), 'a response the runtime accepts');
   t.same(await run({ config: config(), bindings: [] }), { validated: { bindings: [] } });
 });
 
