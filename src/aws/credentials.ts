@@ -3,27 +3,17 @@
 // profile, container/instance role, web identity).
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { requireIamSession, type CredentialsResolved } from '../config.js';
 import { ConnectorError } from '../errors.js';
 
-export type CredentialsConfig =
-  | { auth_type: 'AWSAccessKey'; aws_access_key_id: string; aws_secret_access_key: string }
-  | { auth_type: 'AWSIAM'; aws_role_arn: string; aws_region: string; aws_access_key_id?: string; aws_secret_access_key?: string; aws_session_token?: string }
-  | { auth_type: 'AWSDefaultChain'; profile?: string };
-
-export function credentialProvider(c: CredentialsConfig): AwsCredentialIdentityProvider {
-  switch (c.auth_type) {
+export function credentialProvider(c: CredentialsResolved): AwsCredentialIdentityProvider {
+  switch (c.authType) {
     case 'AWSAccessKey': {
-      const identity = { accessKeyId: c.aws_access_key_id, secretAccessKey: c.aws_secret_access_key };
+      const identity = { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
       return () => Promise.resolve(identity);
     }
     case 'AWSIAM': {
-      if (!c.aws_access_key_id || !c.aws_secret_access_key || !c.aws_session_token) {
-        throw new ConnectorError(
-          'BAD_CONFIG',
-          `credentials of type AWSIAM (role ${c.aws_role_arn}) carry no session keys: Estuary Flow assumes the role and injects aws_access_key_id, aws_secret_access_key and aws_session_token. Outside Flow, use auth_type AWSAccessKey or AWSDefaultChain`,
-        );
-      }
-      const identity = { accessKeyId: c.aws_access_key_id, secretAccessKey: c.aws_secret_access_key, sessionToken: c.aws_session_token };
+      const identity = requireIamSession(c);
       return () => Promise.resolve(identity);
     }
     case 'AWSDefaultChain': {

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Process shell: wires stdin/stdout/stderr and signals to run(), and maps errors to exit codes.
+// Any failure ends with one JSON log line naming the problem and the fix, and a nonzero exit.
+import './warnings.js';
+import { isConnectorError, toConnectorError } from './errors.js';
+import { createLogger, parseLevel } from './log.js';
+import { run } from './run.js';
+
+/** Exit code for every failure (as Estuary's connectors use). */
+const EXIT_FAILURE = 1;
+
+const log = createLogger((line) => process.stderr.write(line), parseLevel(process.env.LOG_LEVEL));
+
+async function main(): Promise<void> {
+  const onStop = (handler: (reason: string) => void): (() => void) => {
+    const term = (): void => handler('SIGTERM');
+    const int = (): void => handler('SIGINT');
+    process.on('SIGTERM', term);
+    process.on('SIGINT', int);
+    return () => {
+      process.off('SIGTERM', term);
+      process.off('SIGINT', int);
+    };
+  };
+  try {
+    await run({ input: process.stdin, output: process.stdout, log, onStop, env: process.env });
+    process.exitCode = 0;
+  } catch (e) {
+    const err = toConnectorError(e);
+    const fields: Record<string, unknown> = { code: err.code, ...err.fields };
+    if (!isConnectorError(e) || err.code === 'INTERNAL') fields.stack = log.scrub((e as Error)?.stack ?? '');
+    log.error(err.message, fields);
+    process.exitCode = EXIT_FAILURE;
+  }
+  // Active handles (sockets, timers) must not keep a finished connector alive.
+  process.stdout.write('', () => process.exit());
+}
+
+void main();
