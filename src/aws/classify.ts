@@ -22,6 +22,7 @@ const BY_NAME: Record<string, FailureClass> = {
   ServiceUnavailable: 'transient',
   ServiceUnavailableException: 'transient',
   TransactionInProgressException: 'transient',
+  TimeoutError: 'transient',
   ExpiredIteratorException: 'expired-iterator',
   TrimmedDataAccessException: 'trimmed',
   ResourceNotFoundException: 'not-found',

@@ -1,6 +1,7 @@
 // An open capture: one TableContext per binding, sharing one request limiter, one output and one
 // stop signal. It prunes the state of removed bindings, runs every table until stopped, and ends
 // at a checkpoint boundary on a stop signal, end of input or any failure.
+import { setMaxListeners } from 'node:events';
 import type { RpcClient } from '../aws/rpc-client.js';
 import { ConnectorError, toConnectorError } from '../errors.js';
 import type { JsonObject } from '../json/value.js';
@@ -10,6 +11,8 @@ import type { Writer } from '../protocol/writer.js';
 import { newStats, type CaptureSettings, type TableContext } from './context.js';
 import { ConvergenceGate } from './gate.js';
 import { CaptureOutput } from './output.js';
+import type { BindingReduction } from './transaction.js';
+import { SchemaIndex } from '../reduce/schema-index.js';
 import { startProgress } from './progress.js';
 import { describeTable, effectiveScanLimit, keySchemaOf, runTable } from './table-capture.js';
 import { tableStateFrom } from './table-state.js';
@@ -22,6 +25,9 @@ export interface BindingPlan {
   stateKey: string;
   table: string;
   rcuAllocation?: number;
+  /** The collection's key pointers and write schema: same-key documents reduce through it. */
+  collectionKey: readonly string[];
+  writeSchema: unknown;
 }
 
 export interface CapturePlan {
@@ -53,8 +59,19 @@ export function checkRange(range: CapturePlan['range']): void {
 export async function openSession(plan: CapturePlan, deps: SessionDeps): Promise<Session> {
   checkRange(plan.range);
   const now = deps.now ?? (() => new Date());
-  const output = new CaptureOutput(deps.writer);
+  const reductions = new Map<number, BindingReduction>();
+  for (const b of plan.bindings) {
+    try {
+      reductions.set(b.binding, { keyPointers: b.collectionKey, schema: SchemaIndex.compile(b.writeSchema) });
+    } catch (e) {
+      const err = toConnectorError(e);
+      throw new ConnectorError(err.code === 'INTERNAL' ? 'BAD_SCHEMA' : err.code, `binding ${b.binding} (table "${b.table}"): its collection's write schema cannot be used: ${err.message}`, { cause: e });
+    }
+  }
+  const output = new CaptureOutput(deps.writer, reductions);
   const controller = new AbortController();
+  // Every sleeping reader and request in flight listens to this one signal.
+  setMaxListeners(0, controller.signal);
   let failure: ConnectorError | undefined;
   const fail = (e: unknown): void => {
     // Once stopping, requests cut short by the abort fail with plain errors: not failures.

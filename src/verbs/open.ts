@@ -20,7 +20,7 @@ interface OpenBody {
   capture: {
     name?: string;
     config: unknown;
-    bindings?: { resourceConfig: unknown; stateKey?: string; resourcePath?: string[] }[];
+    bindings?: { resourceConfig: unknown; stateKey?: string; resourcePath?: string[]; collection: { key: string[]; writeSchema: unknown } }[];
   };
   range?: { keyBegin?: number; keyEnd?: number };
   state?: unknown;
@@ -35,7 +35,7 @@ export async function open(raw: unknown, deps: VerbDeps): Promise<Session> {
     if (!b.stateKey) {
       throw new ConnectorError('BAD_REQUEST', `binding ${i} (table "${rc.table}") has no stateKey; the runtime must send one per binding (upgrade the Flow runtime)`);
     }
-    const plan: BindingPlan = { binding: i, stateKey: b.stateKey, table: rc.table };
+    const plan: BindingPlan = { binding: i, stateKey: b.stateKey, table: rc.table, collectionKey: b.collection.key, writeSchema: b.collection.writeSchema };
     if (rc.rcuAllocation !== undefined) plan.rcuAllocation = rc.rcuAllocation;
     return plan;
   });

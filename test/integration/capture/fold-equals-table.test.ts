@@ -1,6 +1,7 @@
 // The capture's central promise: fold the committed documents by key and you get the table,
 // whatever writes raced the backfill.
 import t from 'tap';
+import { documentSchema } from '../../../src/discover/document-schema.js';
 import { withDynamoDBLocal, createStreamTable, enableStream } from '../../fixtures/dynamodb-local.js';
 import { captureInProcess } from '../../fixtures/in-process-capture.js';
 import { committedDocs, diffFoldWithTable, preload, randomWrite, rng, scanRows, waitQuiet, type TableShape } from '../../fixtures/workload.js';
@@ -34,8 +35,8 @@ for (const seed of [1, 2, 3]) {
       endpoint,
       [
         // A small RCU budget keeps the backfill running while the writes land.
-        { binding: 0, stateKey: `${s!.table}.v1`, table: s!.table, rcuAllocation: 3 },
-        { binding: 1, stateKey: `${nb!.table}.v1`, table: nb!.table, rcuAllocation: 1 },
+        { binding: 0, stateKey: `${s!.table}.v1`, table: s!.table, rcuAllocation: 3, keyPointers: ['/pk'], writeSchema: documentSchema(s!.table, s!.ks) },
+        { binding: 1, stateKey: `${nb!.table}.v1`, table: nb!.table, rcuAllocation: 1, keyPointers: ['/id', '/rk'], writeSchema: documentSchema(nb!.table, nb!.ks) },
       ],
       {},
       { scanLimit: 20, backfillSegments: 7, scanWorkers: 3 },

@@ -1,0 +1,98 @@
+// One capture transaction: the batches (Scan pages, GetRecords results) that arrived since the last
+// write, combined per binding so each key leaves once, followed by the checkpoints covering them.
+// Documents of a key are reduced left to right, in the order their batches were committed, through
+// the collection schema's reduce annotations (PROTOCOL.md §5). A key seen once in a transaction, the
+// usual case for a backfill page, is written as it came: reducing a lone document is the identity.
+import { documentKeyFn } from '../decode/key.js';
+import { stringify } from '../json/stringify.js';
+import type { JsonObject } from '../json/value.js';
+import { Combiner } from '../reduce/combiner.js';
+import type { SchemaIndex } from '../reduce/schema-index.js';
+import { capturedLine, checkpointLine } from './output-lines.js';
+import { composePatches } from './patches.js';
+
+/** How each binding's documents are keyed and reduced. */
+export interface BindingReduction {
+  keyPointers: readonly string[];
+  schema: SchemaIndex;
+}
+
+class BindingTxn {
+  private readonly lone = new Map<string, JsonObject>();
+  private combiner: Combiner | undefined;
+  private readonly combined = new Set<string>();
+  docsIn = 0;
+
+  constructor(
+    private readonly reduction: BindingReduction,
+    private readonly keyOf: (doc: JsonObject) => string,
+  ) {}
+
+  add(doc: JsonObject): void {
+    this.docsIn++;
+    const id = this.keyOf(doc);
+    if (this.combined.has(id)) {
+      this.combiner!.add(doc);
+      return;
+    }
+    const first = this.lone.get(id);
+    if (first === undefined) {
+      this.lone.set(id, doc);
+      return;
+    }
+    this.combiner ??= new Combiner({ schema: this.reduction.schema, keyPointers: this.reduction.keyPointers, mode: 'partial' });
+    this.combiner.add(first);
+    this.combiner.add(doc);
+    this.lone.delete(id);
+    this.combined.add(id);
+  }
+
+  /** The combined documents' texts; the transaction is spent afterwards. */
+  texts(): string[] {
+    const out: string[] = [];
+    for (const doc of this.lone.values()) out.push(stringify(doc));
+    if (this.combiner) for (const d of this.combiner.drainSync()) out.push(stringify(d.doc));
+    return out;
+  }
+}
+
+export class Transaction {
+  private readonly bindings = new Map<number, BindingTxn>();
+  private readonly patches: JsonObject[] = [];
+  private readonly keyFns = new Map<number, (doc: JsonObject) => string>();
+
+  constructor(private readonly reductions: ReadonlyMap<number, BindingReduction>) {}
+
+  get empty(): boolean {
+    return this.patches.length === 0 && this.bindings.size === 0;
+  }
+
+  add(binding: number, docs: readonly JsonObject[], patch: JsonObject): void {
+    if (docs.length > 0) {
+      let b = this.bindings.get(binding);
+      if (!b) {
+        const reduction = this.reductions.get(binding);
+        if (!reduction) throw new Error(`no reduction registered for binding ${binding}`);
+        let keyOf = this.keyFns.get(binding);
+        if (!keyOf) this.keyFns.set(binding, (keyOf = documentKeyFn(reduction.keyPointers)));
+        b = new BindingTxn(reduction, keyOf);
+        this.bindings.set(binding, b);
+      }
+      for (const d of docs) b.add(d);
+    }
+    this.patches.push(patch);
+  }
+
+  /** The transaction's lines: every binding's combined documents, then its checkpoint(s). */
+  lines(): { lines: string[]; docsIn: number; docsOut: number } {
+    const lines: string[] = [];
+    let docsIn = 0;
+    for (const [binding, b] of this.bindings) {
+      docsIn += b.docsIn;
+      for (const text of b.texts()) lines.push(capturedLine(binding, text));
+    }
+    const docsOut = lines.length;
+    for (const p of composePatches(this.patches)) lines.push(checkpointLine(p));
+    return { lines, docsIn, docsOut };
+  }
+}
