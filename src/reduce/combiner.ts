@@ -16,7 +16,7 @@ import { approxBytes } from './json-size.js';
 import { compareKeys, KeyExtractor, keyIdentity } from './key.js';
 import { checkOneFront, finishGroup, pushPartial, type Drained, type KeyGroup } from './key-group.js';
 import type { ReduceMode } from './reduce.js';
-import { fromArray, mergeRuns } from './run-merge.js';
+import { mergeRuns } from './run-merge.js';
 import { SchemaIndex } from './schema-index.js';
 import { readRun, writeRun } from './spill.js';
 
@@ -27,6 +27,8 @@ export type { Drained } from './key-group.js';
  * documents, so one typical transaction stays in memory, within a small container's heap.
  */
 export const DEFAULT_MEMORY_BUDGET_BYTES = 64 * 1024 * 1024;
+/** A long drain lets other work (stream readers, the stdout writer) run after this many documents. */
+const DRAIN_YIELD_EVERY = 1024;
 /** Bookkeeping per key held: the map entry, the group object, its arrays and identity string. */
 const GROUP_OVERHEAD_BYTES = 160;
 
@@ -93,7 +95,7 @@ export class Combiner {
     return { ...this.counts, keys: this.groups.size, bytes: this.bytes };
   }
 
-  /** Whether this transaction has written runs to disk (then only `drain`, not `drainSync`, works). */
+  /** Whether this transaction has written runs to disk. */
   get spilled(): boolean {
     return this.runs.length > 0;
   }
@@ -133,16 +135,19 @@ export class Combiner {
   /**
    * Ends the transaction: yields its combined documents in key order and resets the combiner, so
    * documents of the next transaction may be added while this drain is read. Spill files are
-   * removed when the iteration ends (or by `close`).
+   * removed when the iteration ends (or by `close`). Yields to the event loop now and then.
    */
-  drain(): AsyncIterableIterator<Drained> {
-    return this.drainSnapshot(this.takeSnapshot());
+  async *drain(): AsyncIterableIterator<Drained> {
+    let n = 0;
+    for (const d of this.drainSync()) {
+      yield d;
+      if (++n % DRAIN_YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
+    }
   }
 
-  /** `drain` without promises, for a transaction that did not spill (`!spilled`). */
+  /** `drain` without promises; spill files, if any, are read with blocking reads. */
   drainSync(): IterableIterator<Drained> {
-    if (this.spilled) throw new ConnectorError('INTERNAL', 'drainSync on a combiner that spilled to disk; use drain()');
-    return this.finishAll(this.takeSnapshot().groups);
+    return this.drainSnapshot(this.takeSnapshot());
   }
 
   /** Removes spill files of this transaction and of drains not read to their end. */
@@ -155,25 +160,15 @@ export class Combiner {
     this.bytes = 0;
   }
 
-  private *finishAll(groups: KeyGroup[]): IterableIterator<Drained> {
-    for (const g of groups) yield* this.finish(g);
-  }
-
-  private *finish(g: KeyGroup): IterableIterator<Drained> {
-    for (const d of finishGroup(this.index, g, this.mode)) {
-      this.counts.docsOut++;
-      yield d;
-    }
-  }
-
-  private async *drainSnapshot(snap: Snapshot): AsyncIterableIterator<Drained> {
+  private *drainSnapshot(snap: Snapshot): IterableIterator<Drained> {
     try {
-      if (!snap.runs.length) {
-        yield* this.finishAll(snap.groups);
-        return;
+      const groups = snap.runs.length ? mergeRuns(this.index, [...snap.runs.map(readRun), snap.groups.values()]) : snap.groups;
+      for (const g of groups) {
+        for (const d of finishGroup(this.index, g, this.mode)) {
+          this.counts.docsOut++;
+          yield d;
+        }
       }
-      const sources = [...snap.runs.map(readRun), fromArray(snap.groups)];
-      for await (const g of mergeRuns(this.index, sources)) yield* this.finish(g);
     } finally {
       if (snap.dir) {
         rmSync(snap.dir, { recursive: true, force: true });

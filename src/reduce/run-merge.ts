@@ -10,34 +10,29 @@ interface Head {
   source: number;
 }
 
-export async function* mergeRuns(index: SchemaIndex, sources: AsyncIterator<KeyGroup>[]): AsyncGenerator<KeyGroup> {
+export function* mergeRuns(index: SchemaIndex, sources: Iterator<KeyGroup>[]): Generator<KeyGroup> {
   const heap = new MinHeap<Head>((a, b) => {
     const c = compareKeys(a.group.key, b.group.key);
     return c < 0 || (c === 0 && a.source < b.source);
   });
-  const refill = async (source: number): Promise<void> => {
-    const r = await sources[source]!.next();
+  const refill = (source: number): void => {
+    const r = sources[source]!.next();
     if (!r.done) heap.push({ group: r.value, source });
   };
   try {
-    for (let i = 0; i < sources.length; i++) await refill(i);
+    for (let i = 0; i < sources.length; i++) refill(i);
     while (heap.size) {
       const first = heap.pop()!;
       const same = [first];
-      await refill(first.source);
+      refill(first.source);
       while (heap.size && compareKeys(heap.peek()!.group.key, first.group.key) === 0) {
         const next = heap.pop()!;
         same.push(next);
-        await refill(next.source);
+        refill(next.source);
       }
       yield same.length === 1 ? first.group : joinGroups(index, same.map((h) => h.group));
     }
   } finally {
-    await Promise.all(sources.map((s) => s.return?.()));
+    for (const s of sources) s.return?.();
   }
-}
-
-/** A sorted in-memory run as a source. */
-export async function* fromArray(groups: readonly KeyGroup[]): AsyncGenerator<KeyGroup> {
-  yield* groups;
 }
