@@ -137,17 +137,13 @@ export class Combiner {
    * documents of the next transaction may be added while this drain is read. Spill files are
    * removed when the iteration ends (or by `close`). Yields to the event loop now and then.
    */
-  async *drain(): AsyncIterableIterator<Drained> {
-    let n = 0;
-    for (const d of this.drainSync()) {
-      yield d;
-      if (++n % DRAIN_YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
-    }
+  drain(): AsyncIterableIterator<Drained> {
+    return cooperative(this.drainSync());
   }
 
   /** `drain` without promises; spill files, if any, are read with blocking reads. */
   drainSync(): IterableIterator<Drained> {
-    return this.drainSnapshot(this.takeSnapshot());
+    return this.drainSnapshot(this.takeSnapshot()); // the snapshot is taken now, not at the first read
   }
 
   /** Removes spill files of this transaction and of drains not read to their end. */
@@ -205,5 +201,13 @@ export class Combiner {
     this.counts.spilledRuns++;
     this.groups.clear();
     this.bytes = 0;
+  }
+}
+
+async function* cooperative<T>(it: Iterable<T>): AsyncIterableIterator<T> {
+  let n = 0;
+  for (const x of it) {
+    yield x;
+    if (++n % DRAIN_YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
   }
 }
