@@ -1,7 +1,6 @@
 // Credentials for every AWS call, from the AWS SDK's own providers: static keys (access key, or
 // the keys the platform injects for an IAM role) or the SDK's default chain (environment, shared
 // profile, container/instance role, web identity).
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { requireIamSession, type CredentialsResolved } from '../config.js';
 import { ConnectorError } from '../errors.js';
@@ -17,9 +16,14 @@ export function credentialProvider(c: CredentialsResolved): AwsCredentialIdentit
       return () => Promise.resolve(identity);
     }
     case 'AWSDefaultChain': {
-      const chain = fromNodeProviderChain(c.profile ? { profile: c.profile } : {});
+      // Loaded on first use: the provider chain is a large module tree that static keys never need.
+      let chain: AwsCredentialIdentityProvider | undefined;
       return async () => {
         try {
+          if (!chain) {
+            const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+            chain = fromNodeProviderChain(c.profile ? { profile: c.profile } : {});
+          }
           return await chain();
         } catch (e) {
           throw new ConnectorError(

@@ -1,18 +1,31 @@
-// The parallel segmented Scan. Workers take unfinished segments round-robin, one page at a time,
+// The parallel segmented Scan. Workers take unfinished segments round-robin, a few pages per turn,
 // so every segment advances evenly; each page's documents leave together with the checkpoint that
 // records the segment's resume key, so a restart resumes each segment exactly where it stopped.
+// A worker asks for its next page before it hands the current one to the output, so DynamoDB
+// is kept busy while the page is decoded and written (one page ahead, no more: backpressure holds).
 import { classify } from '../aws/classify.js';
 import { sleep } from '../aws/retry.js';
 import type { GetItemOutput, ScanOutput } from '../aws/wire-types.js';
 import type { Item } from '../decode/attribute-value.js';
 import { snapshotDocument } from '../decode/document.js';
+import { snapshotDocumentText } from '../decode/document-text.js';
 import { decodeResumeKey, encodeResumeKey, keyString } from '../decode/key.js';
 import { ConnectorError } from '../errors.js';
 import type { JsonObject } from '../json/value.js';
+import type { OutputDoc } from './transaction.js';
 import { bindingPatch } from './output.js';
 import type { TableContext } from './context.js';
 import { isSegmentFinished, rfc3339 } from './table-state.js';
 import { TokenBucket } from './token-bucket.js';
+
+/** Pages a worker scans of one segment before passing it on (when segments outnumber workers). */
+const PAGES_PER_TURN = 4;
+
+/** Where each segment's next page starts, ahead of the committed state while pages are in flight. */
+interface Cursor {
+  seg: number;
+  startKey: Item | undefined;
+}
 
 export async function runBackfill(ctx: TableContext): Promise<void> {
   const total = ctx.state.totalBackfillSegments ?? ctx.settings.backfillSegments;
@@ -20,10 +33,11 @@ export async function runBackfill(ctx: TableContext): Promise<void> {
     ctx.gate.close();
     return;
   }
-  const queue: number[] = [];
+  const queue: Cursor[] = [];
   for (let seg = 0; seg < total; seg++) {
-    if (isSegmentFinished(ctx.state.backfillSegmentProgress[String(seg)])) ctx.stats.segmentsDone++;
-    else queue.push(seg);
+    const p = ctx.state.backfillSegmentProgress[String(seg)];
+    if (isSegmentFinished(p)) ctx.stats.segmentsDone++;
+    else queue.push({ seg, startKey: p?.exclusiveStartKey ? (decodeResumeKey(p.exclusiveStartKey) as Item) : undefined });
   }
   const bucket = new TokenBucket(ctx.rcuBudget);
   const workers = Math.max(1, Math.min(ctx.settings.scanWorkers, queue.length));
@@ -41,43 +55,64 @@ export async function runBackfill(ctx: TableContext): Promise<void> {
   ctx.log.info('backfill finished', { binding: ctx.binding, table: ctx.table, items: ctx.stats.itemsScanned, documents: ctx.stats.snapshotDocs, droppedByGate: ctx.stats.droppedByGate });
 }
 
-async function worker(ctx: TableContext, total: number, queue: number[], bucket: TokenBucket): Promise<void> {
-  while (!ctx.signal.aborted) {
-    const seg = queue.shift();
-    if (seg === undefined) return;
-    const wait = bucket.waitMs();
-    if (wait > 0) await sleep(wait, ctx.signal);
-    if (ctx.signal.aborted) return;
-    const finished = await scanPage(ctx, seg, total, bucket);
-    if (!finished) queue.push(seg);
+async function worker(ctx: TableContext, total: number, queue: Cursor[], bucket: TokenBucket): Promise<void> {
+  let cursor = queue.shift();
+  let turn = 0;
+  let inflight = cursor ? fetchPage(ctx, cursor, total, bucket) : undefined;
+  inflight?.catch(() => undefined);
+  while (cursor && inflight && !ctx.signal.aborted) {
+    const page = await inflight;
+    if (page === undefined) return; // stopping
+    const current = cursor;
+    const done = page.LastEvaluatedKey === undefined;
+    current.startKey = page.LastEvaluatedKey;
+    // Choose and request the next page before committing this one.
+    turn++;
+    if (done || turn >= PAGES_PER_TURN) {
+      if (!done) queue.push(current);
+      cursor = queue.shift();
+      turn = 0;
+    }
+    inflight = cursor ? fetchPage(ctx, cursor, total, bucket) : undefined;
+    // Marked handled: if committing fails first, this prefetch must not surface as unhandled.
+    inflight?.catch(() => undefined);
+    // The page's documents and its checkpoint; a failure here ends the worker (and the capture).
+    await commitPage(ctx, current.seg, total, page, done);
   }
+  // Let an abandoned prefetch settle quietly.
+  await inflight?.catch(() => undefined);
 }
 
-/** Scans one page of a segment and commits it; returns true when the segment is finished. */
-async function scanPage(ctx: TableContext, seg: number, total: number, bucket: TokenBucket): Promise<boolean> {
-  const progress = ctx.state.backfillSegmentProgress[String(seg)];
+/** Scans one page of a segment, paced by the RCU budget; undefined when the capture stops. */
+async function fetchPage(ctx: TableContext, cursor: Cursor, total: number, bucket: TokenBucket): Promise<ScanOutput | undefined> {
+  const wait = bucket.waitMs();
+  if (wait > 0) await sleep(wait, ctx.signal);
+  if (ctx.signal.aborted) return undefined;
   const request: Record<string, unknown> = {
     TableName: ctx.table,
-    Segment: seg,
+    Segment: cursor.seg,
     TotalSegments: total,
     ConsistentRead: true,
     ReturnConsumedCapacity: 'TOTAL',
   };
   if (ctx.settings.scanLimit) request.Limit = ctx.settings.scanLimit;
-  if (progress?.exclusiveStartKey) request.ExclusiveStartKey = decodeResumeKey(progress.exclusiveStartKey);
-  let page: ScanOutput;
+  if (cursor.startKey) request.ExclusiveStartKey = cursor.startKey;
   try {
-    page = await ctx.rpc.call<ScanOutput>('dynamodb', 'Scan', request, ctx.signal);
+    const page = await ctx.rpc.call<ScanOutput>('dynamodb', 'Scan', request, ctx.signal);
+    bucket.charge(page.ConsumedCapacity?.CapacityUnits ?? 0);
+    return page;
   } catch (e) {
-    if (ctx.signal.aborted) return false;
+    if (ctx.signal.aborted) return undefined;
     throw scanError(ctx, e);
   }
-  bucket.charge(page.ConsumedCapacity?.CapacityUnits ?? 0);
+}
+
+/** Turns a page into documents through the gate and commits them with the segment's progress. */
+async function commitPage(ctx: TableContext, seg: number, total: number, page: ScanOutput, done: boolean): Promise<void> {
   const items = page.Items ?? [];
   ctx.stats.itemsScanned += items.length;
-
-  // Re-read the keys the gate cannot decide from memory alone (Bloom hits), inside a window.
   const keys = items.map((it) => keyString(it, ctx.keySchema));
+  // Re-read the keys the gate cannot decide from memory alone (Bloom hits), inside a window.
   const reread = new Map<string, Item | undefined>();
   ctx.gate.openWindow();
   try {
@@ -94,29 +129,28 @@ async function scanPage(ctx: TableContext, seg: number, total: number, bucket: T
           reread.set(k, got.Item);
         }),
       );
-      if (ctx.signal.aborted) return false;
+      if (ctx.signal.aborted) return;
     }
     // From here to commit() everything is synchronous: the gate's verdicts hold at emission.
-    const docs: JsonObject[] = [];
+    const docs: OutputDoc[] = [];
     for (let i = 0; i < items.length; i++) {
       const k = keys[i]!;
       const verdict = ctx.gate.check(k);
-      if (verdict === 'emit') docs.push(snapshotDocument(items[i]!, ctx.keySchema));
+      if (verdict === 'emit') docs.push({ key: k, text: snapshotDocumentText(items[i]!, ctx.keySchema) });
       else if (verdict === 'drop') ctx.stats.droppedByGate++;
       else {
         ctx.stats.recheckedByGate++;
         const fresh = reread.get(k);
-        if (fresh && !ctx.gate.touchedInWindow(k)) docs.push(snapshotDocument(fresh, ctx.keySchema));
+        if (fresh && !ctx.gate.touchedInWindow(k)) docs.push({ key: k, doc: snapshotDocument(fresh, ctx.keySchema) });
       }
     }
     ctx.stats.snapshotDocs += docs.length;
     const segPatch: Record<string, string> = {};
-    const done = page.LastEvaluatedKey === undefined;
     const tablePatch: JsonObject = {};
     if (done) {
       const at = rfc3339(ctx.now());
       segPatch.finishedAt = at;
-      ctx.state.backfillSegmentProgress[String(seg)] = { ...progress, finishedAt: at };
+      ctx.state.backfillSegmentProgress[String(seg)] = { ...ctx.state.backfillSegmentProgress[String(seg)], finishedAt: at };
       ctx.stats.segmentsDone++;
       if (ctx.stats.segmentsDone === total) {
         tablePatch.backfillFinishedAt = at;
@@ -130,7 +164,6 @@ async function scanPage(ctx: TableContext, seg: number, total: number, bucket: T
     tablePatch.backfillSegmentProgress = { [String(seg)]: segPatch };
     const written = ctx.output.commit(ctx.binding, docs, bindingPatch(ctx.stateKey, tablePatch));
     await written;
-    return done;
   } finally {
     ctx.gate.closeWindow();
   }

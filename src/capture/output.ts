@@ -6,7 +6,7 @@
 // and it bounds a transaction to one batch per producer.
 import type { JsonObject } from '../json/value.js';
 import type { Writer } from '../protocol/writer.js';
-import { Transaction, type BindingReduction } from './transaction.js';
+import { Transaction, type BindingReduction, type OutputDoc } from './transaction.js';
 
 export { bindingPatch, capturedLine, checkpointLine } from './output-lines.js';
 
@@ -32,7 +32,7 @@ export class CaptureOutput {
    * Adds a batch to the open transaction, synchronously: the order of commit() calls is the order
    * in which documents are reduced and the convergence gate's decisions hold. Resolves once written.
    */
-  commit(binding: number, docs: readonly JsonObject[], statePatch: JsonObject): Promise<void> {
+  commit(binding: number, docs: readonly OutputDoc[], statePatch: JsonObject): Promise<void> {
     if (!this.pending) {
       let resolve!: () => void;
       let reject!: (e: unknown) => void;

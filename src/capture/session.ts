@@ -16,6 +16,9 @@ import { SchemaIndex } from '../reduce/schema-index.js';
 import { startProgress } from './progress.js';
 import { describeTable, effectiveScanLimit, keySchemaOf, runTable } from './table-capture.js';
 import { tableStateFrom } from './table-state.js';
+import { keyPointers } from '../decode/key.js';
+
+const sameKey = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((p, i) => p === b[i]);
 
 /** Full 32-bit key range: the only range a DynamoDB capture can serve (it cannot split a table). */
 const FULL_RANGE_END = 4294967295;
@@ -62,7 +65,7 @@ export async function openSession(plan: CapturePlan, deps: SessionDeps): Promise
   const reductions = new Map<number, BindingReduction>();
   for (const b of plan.bindings) {
     try {
-      reductions.set(b.binding, { keyPointers: b.collectionKey, schema: SchemaIndex.compile(b.writeSchema) });
+      reductions.set(b.binding, { keyPointers: b.collectionKey, schema: SchemaIndex.compile(b.writeSchema), keyIsTableKey: false });
     } catch (e) {
       const err = toConnectorError(e);
       throw new ConnectorError(err.code === 'INTERNAL' ? 'BAD_SCHEMA' : err.code, `binding ${b.binding} (table "${b.table}"): its collection's write schema cannot be used: ${err.message}`, { cause: e });
@@ -104,11 +107,14 @@ export async function openSession(plan: CapturePlan, deps: SessionDeps): Promise
         throw new ConnectorError('BAD_CONFIG', `binding ${b.binding} (table "${b.table}") has a ${spec.StreamViewType} stream; the capture needs view type NEW_AND_OLD_IMAGES. Change the stream's view type, then re-backfill this binding`);
       }
       const rcuBudget = b.rcuAllocation ?? desc.ProvisionedThroughput?.ReadCapacityUnits ?? 0;
+      const keySchema = keySchemaOf(desc, b.table);
+      const reduction = reductions.get(b.binding)!;
+      reduction.keyIsTableKey = sameKey(keyPointers(keySchema), b.collectionKey);
       const ctx: TableContext = {
         binding: b.binding,
         stateKey: b.stateKey,
         table: b.table,
-        keySchema: keySchemaOf(desc, b.table),
+        keySchema,
         rcuBudget,
         state: tableStateFrom(plan.state[b.stateKey]),
         rpc: deps.rpc,

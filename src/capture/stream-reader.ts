@@ -8,6 +8,7 @@ import { streamDocument } from '../decode/document.js';
 import { keyString } from '../decode/key.js';
 import { ConnectorError } from '../errors.js';
 import type { JsonObject } from '../json/value.js';
+import type { OutputDoc } from './transaction.js';
 import type { TableContext } from './context.js';
 import { bindingPatch } from './output.js';
 import { pollDelay } from './pacing.js';
@@ -161,17 +162,18 @@ export class StreamReader {
       const closed = !out.NextShardIterator;
       if (records.length > 0) retriedTrim = false;
       if (records.length > 0) {
-        const docs: JsonObject[] = [];
-        for (const r of records) docs.push(streamDocument(r, ctx.keySchema));
+        const docs: OutputDoc[] = [];
+        for (const r of records) {
+          const doc = streamDocument(r, ctx.keySchema);
+          const image = r.dynamodb?.Keys ?? r.dynamodb?.NewImage ?? r.dynamodb?.OldImage;
+          docs.push({ key: image ? keyString(image, ctx.keySchema) : '', doc });
+        }
         lastSeq = records[records.length - 1]!.dynamodb?.SequenceNumber ?? lastSeq;
         const created = records[records.length - 1]!.dynamodb?.ApproximateCreationDateTime;
         if (typeof created === 'number') ctx.stats.newestRecordMs = created * 1000;
         // Synchronous from the gate notes to commit(): the stream's claim on these keys and the
         // documents land in the same order as any backfill page's verdicts.
-        for (const r of records) {
-          const keys = r.dynamodb?.Keys ?? r.dynamodb?.NewImage ?? r.dynamodb?.OldImage;
-          if (keys) ctx.gate.streamEmitted(keyString(keys, ctx.keySchema));
-        }
+        for (const d of docs) ctx.gate.streamEmitted(d.key);
         ctx.stats.streamDocs += docs.length;
         const shardPatch: JsonObject = { lastReadSequence: lastSeq ?? null };
         if (closed) shardPatch.finishedReading = true;

@@ -14,8 +14,15 @@ import { listShards, StreamReader } from './stream-reader.js';
 
 /** Scan Limit used when the RCU budget is small (Estuary's rule): pages stay cheap to pace. */
 export const SMALL_BUDGET_SCAN_LIMIT = 100;
-/** Budgets above this many RCUs scan without a Limit. */
+/** Budgets above this many RCUs (or unlimited) use the default page size below. */
 const SMALL_BUDGET_RCUS = 100;
+/**
+ * Default Scan Limit otherwise. Estuary scans without one (1 MB pages); we cap pages at 1,000 items
+ * so that the pages in flight (two per worker) stay a few MB of heap instead of ~100 MB, and the
+ * first documents leave in milliseconds. Measured on DynamoDB Local: no loss of Scan throughput.
+ * Costs nothing extra: Scan is billed by data read, not by request.
+ */
+export const DEFAULT_SCAN_LIMIT = 1000;
 
 export async function describeTable(rpc: RpcClient, table: string, binding: number, signal?: AbortSignal): Promise<TableDescription> {
   try {
@@ -40,10 +47,10 @@ export function keySchemaOf(desc: TableDescription, table: string): KeySchema {
   return ks;
 }
 
-/** Effective Scan Limit: the configured one, else none for 0 (unlimited) or big budgets, else 100. */
-export function effectiveScanLimit(configured: number | undefined, rcuBudget: number): number | undefined {
+/** Effective Scan Limit: the configured one, else 100 for small RCU budgets, else the default. */
+export function effectiveScanLimit(configured: number | undefined, rcuBudget: number): number {
   if (configured) return configured;
-  return rcuBudget === 0 || rcuBudget > SMALL_BUDGET_RCUS ? undefined : SMALL_BUDGET_SCAN_LIMIT;
+  return rcuBudget === 0 || rcuBudget > SMALL_BUDGET_RCUS ? DEFAULT_SCAN_LIMIT : SMALL_BUDGET_SCAN_LIMIT;
 }
 
 /** Checks the stream, records first-sight state, then runs stream and backfill until stopped. */

@@ -4,6 +4,7 @@
 // the collection schema's reduce annotations (PROTOCOL.md §5). A key seen once in a transaction, the
 // usual case for a backfill page, is written as it came: reducing a lone document is the identity.
 import { documentKeyFn } from '../decode/key.js';
+import { parseJson } from '../json/parse.js';
 import { stringify } from '../json/stringify.js';
 import type { JsonObject } from '../json/value.js';
 import { Combiner } from '../reduce/combiner.js';
@@ -15,10 +16,24 @@ import { composePatches } from './patches.js';
 export interface BindingReduction {
   keyPointers: readonly string[];
   schema: SchemaIndex;
+  /** The collection key is the table's key, so OutputDoc.key identifies documents as it is. */
+  keyIsTableKey: boolean;
 }
 
+/**
+ * A document for the output: its table-key identity (decode/key.ts keyString), and the document
+ * as an object, or as JSON text when it was rendered straight to text (the backfill's fast path).
+ */
+export interface OutputDoc {
+  key: string;
+  doc?: JsonObject;
+  text?: string;
+}
+
+const asObject = (d: OutputDoc): JsonObject => d.doc ?? (parseJson(d.text!) as JsonObject);
+
 class BindingTxn {
-  private readonly lone = new Map<string, JsonObject>();
+  private readonly lone = new Map<string, OutputDoc>();
   private combiner: Combiner | undefined;
   private readonly combined = new Set<string>();
   docsIn = 0;
@@ -28,21 +43,21 @@ class BindingTxn {
     private readonly keyOf: (doc: JsonObject) => string,
   ) {}
 
-  add(doc: JsonObject): void {
+  add(d: OutputDoc): void {
     this.docsIn++;
-    const id = this.keyOf(doc);
+    const id = this.reduction.keyIsTableKey ? d.key : this.keyOf(asObject(d));
     if (this.combined.has(id)) {
-      this.combiner!.add(doc);
+      this.combiner!.add(asObject(d));
       return;
     }
     const first = this.lone.get(id);
     if (first === undefined) {
-      this.lone.set(id, doc);
+      this.lone.set(id, d);
       return;
     }
     this.combiner ??= new Combiner({ schema: this.reduction.schema, keyPointers: this.reduction.keyPointers, mode: 'partial' });
-    this.combiner.add(first);
-    this.combiner.add(doc);
+    this.combiner.add(asObject(first));
+    this.combiner.add(asObject(d));
     this.lone.delete(id);
     this.combined.add(id);
   }
@@ -50,7 +65,7 @@ class BindingTxn {
   /** The combined documents' texts; the transaction is spent afterwards. */
   texts(): string[] {
     const out: string[] = [];
-    for (const doc of this.lone.values()) out.push(stringify(doc));
+    for (const d of this.lone.values()) out.push(d.text ?? stringify(d.doc!));
     if (this.combiner) for (const d of this.combiner.drainSync()) out.push(stringify(d.doc));
     return out;
   }
@@ -67,7 +82,7 @@ export class Transaction {
     return this.patches.length === 0 && this.bindings.size === 0;
   }
 
-  add(binding: number, docs: readonly JsonObject[], patch: JsonObject): void {
+  add(binding: number, docs: readonly OutputDoc[], patch: JsonObject): void {
     if (docs.length > 0) {
       let b = this.bindings.get(binding);
       if (!b) {

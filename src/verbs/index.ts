@@ -2,10 +2,8 @@
 import type { Verbs } from '../protocol/dispatch.js';
 import { apply } from './apply.js';
 import type { VerbDeps } from './deps.js';
-import { discover } from './discover.js';
 import { open } from './open.js';
 import { spec } from './spec.js';
-import { validate } from './validate.js';
 
 export type { VerbDeps };
 
@@ -15,10 +13,12 @@ export function createVerbs(deps: VerbDeps): Verbs {
       switch (verb) {
         case 'spec':
           return spec();
+        // discover and validate use the AWS SDK, slow to load: an open (the long-running
+        // verb, and the one restarts wait on) never loads it.
         case 'discover':
-          return discover(body, deps);
+          return (await import('./discover.js')).discover(body, deps);
         case 'validate':
-          return validate(body, deps);
+          return (await import('./validate.js')).validate(body, deps);
         case 'apply':
           return apply(body);
       }

@@ -2,6 +2,7 @@
 // folded from the checkpoints it saw (documents after the last checkpoint are uncommitted and
 // discarded). The fold of everything committed must equal the table.
 import t from 'tap';
+import { documentSchema } from '../../../src/discover/document-schema.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withDynamoDBLocal, createStreamTable, enableStream, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../fixtures/dynamodb-local.js';
 import { startConnector, foldState } from '../../fixtures/connector-process.js';
@@ -29,7 +30,7 @@ function openRequest(endpoint: string, state: Json): unknown {
           {
             resourceConfig: { table: shape.table, rcuAllocation: 4 },
             resourcePath: [shape.table],
-            collection: { name: 'test/killed', key: ['/pk'], writeSchema: { type: 'object' } },
+            collection: { name: 'test/killed', key: ['/pk'], writeSchema: documentSchema(shape.table, shape.ks) },
             stateKey: 'killed.v1',
           },
         ],
