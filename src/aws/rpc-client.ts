@@ -7,6 +7,7 @@ import { Hash } from '@smithy/hash-node';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { AwsCallError, errorNameFromType } from './classify.js';
 import type { Limiter } from './limiter.js';
+import { DEFAULT_MAX_CONCURRENT_REQUESTS } from '../config.js';
 import { withRetry, type RetryOptions } from './retry.js';
 
 export type Service = 'dynamodb' | 'streams';
@@ -16,8 +17,6 @@ const TARGET_PREFIX: Record<Service, string> = {
   streams: 'DynamoDBStreams_20120810',
 };
 
-/** Keep-alive connections per endpoint; matches the default global request cap. */
-export const DEFAULT_CONNECTIONS = 16;
 /** A Scan page of 1 MB or a GetRecords call answers well within this; past it we retry. */
 export const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -27,6 +26,7 @@ export interface RpcClientOptions {
   endpoint?: string;
   credentials: AwsCredentialIdentityProvider;
   limiter: Limiter;
+  /** Keep-alive connections per endpoint; by default as many as requests may be in flight. */
   connections?: number;
   retry?: Omit<RetryOptions, 'signal'>;
 }
@@ -50,7 +50,7 @@ export class RpcClient {
     if (!t) {
       const url = serviceUrl(service, this.opts.region, this.opts.endpoint);
       const pool = new Pool(url.origin, {
-        connections: this.opts.connections ?? DEFAULT_CONNECTIONS,
+        connections: this.opts.connections ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
         headersTimeout: REQUEST_TIMEOUT_MS,
         bodyTimeout: REQUEST_TIMEOUT_MS,
         keepAliveTimeout: 30_000,

@@ -1,6 +1,8 @@
 // How long a stream reader waits before its next GetRecords. Every call is billed, even an empty
 // one: an idle shard polled once a second costs 86,400 calls a day. Readers poll quickly while a
-// shard is busy and back off exponentially once it has been idle for a while.
+// shard is busy and back off exponentially once it has been idle for a while. The cap comes from
+// advanced.idleBackoffMax (config.ts holds its default).
+import { DEFAULT_IDLE_BACKOFF_MAX_MS } from '../config.js';
 
 /** Wait after an empty read while the shard was recently busy: keeps latency under a second. */
 export const ACTIVE_POLL_MS = 500;
@@ -8,8 +10,6 @@ export const ACTIVE_POLL_MS = 500;
 export const EMPTY_READS_BEFORE_BACKOFF = 60;
 /** First backoff wait; it doubles with every further empty read up to the cap. */
 export const BACKOFF_START_MS = 2_000;
-/** Default cap on the idle wait (advanced.idleBackoffMax): 8,640 calls a day per idle shard. */
-export const DEFAULT_IDLE_BACKOFF_MAX_MS = 10_000;
 
 /** Delay before the next GetRecords given how many empty reads came in a row (0 = got records). */
 export function pollDelay(emptyReadsInARow: number, idleBackoffMaxMs = DEFAULT_IDLE_BACKOFF_MAX_MS): number {

@@ -1,4 +1,5 @@
 // The in-memory state of one binding, kept equal to what its committed checkpoints describe.
+import { GO_ZERO_TIME } from '../config.js';
 import type { ShardProgress } from './shard-tree.js';
 
 export interface SegmentProgress {
@@ -14,8 +15,6 @@ export interface TableState {
   shards: Record<string, ShardProgress>;
 }
 
-/** Estuary writes this zero time while a segment is unfinished; it means "not finished". */
-const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
 export function isSegmentFinished(p: SegmentProgress | undefined): boolean {
   return p?.finishedAt !== undefined && p.finishedAt !== GO_ZERO_TIME;
