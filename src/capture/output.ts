@@ -16,10 +16,12 @@ export interface OutputStats {
   documents: number;
   checkpoints: number;
   transactions: number;
+  /** The same document counts per binding. */
+  perBinding: Map<number, { in: number; out: number }>;
 }
 
 export class CaptureOutput {
-  readonly stats: OutputStats = { documentsIn: 0, documents: 0, checkpoints: 0, transactions: 0 };
+  readonly stats: OutputStats = { documentsIn: 0, documents: 0, checkpoints: 0, transactions: 0, perBinding: new Map() };
   private pending: { txn: Transaction; written: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -56,8 +58,16 @@ export class CaptureOutput {
     if (!p) return;
     this.pending = undefined;
     try {
-      const { lines, docsIn, docsOut } = p.txn.lines();
-      this.stats.documentsIn += docsIn;
+      const { lines, perBinding } = p.txn.lines();
+      let docsOut = 0;
+      for (const [binding, n] of perBinding) {
+        const total = this.stats.perBinding.get(binding) ?? { in: 0, out: 0 };
+        total.in += n.in;
+        total.out += n.out;
+        this.stats.perBinding.set(binding, total);
+        this.stats.documentsIn += n.in;
+        docsOut += n.out;
+      }
       this.stats.documents += docsOut;
       this.stats.checkpoints += lines.length - docsOut;
       this.stats.transactions++;

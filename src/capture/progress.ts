@@ -10,6 +10,9 @@ export interface ProgressSnapshot {
   snapshotDocs: number;
   streamDocs: number;
   droppedByGate: number;
+  /** Documents into the per-transaction combiner, and out of it (one per key per transaction). */
+  documentsIn: number;
+  documentsOut: number;
   itemsPerSecond: number;
   shardsOpen: number;
   shardsFinished: number;
@@ -30,6 +33,8 @@ export function snapshot(ctx: TableContext, sinceItems: number, sinceMs: number,
     snapshotDocs: s.snapshotDocs,
     streamDocs: s.streamDocs,
     droppedByGate: s.droppedByGate,
+    documentsIn: ctx.output.stats.perBinding.get(ctx.binding)?.in ?? 0,
+    documentsOut: ctx.output.stats.perBinding.get(ctx.binding)?.out ?? 0,
     itemsPerSecond: Math.round((s.itemsScanned - sinceItems) / elapsed),
     shardsOpen: s.shardsOpen,
     shardsFinished: s.shardsFinished,

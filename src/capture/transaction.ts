@@ -99,15 +99,18 @@ export class Transaction {
   }
 
   /** The transaction's lines: every binding's combined documents, then its checkpoint(s). */
-  lines(): { lines: string[]; docsIn: number; docsOut: number } {
+  lines(): { lines: string[]; docsIn: number; docsOut: number; perBinding: Map<number, { in: number; out: number }> } {
     const lines: string[] = [];
-    let docsIn = 0;
+    const perBinding = new Map<number, { in: number; out: number }>();
     for (const [binding, b] of this.bindings) {
-      docsIn += b.docsIn;
-      for (const text of b.texts()) lines.push(capturedLine(binding, text));
+      const texts = b.texts();
+      perBinding.set(binding, { in: b.docsIn, out: texts.length });
+      for (const text of texts) lines.push(capturedLine(binding, text));
     }
     const docsOut = lines.length;
+    let docsIn = 0;
+    for (const n of perBinding.values()) docsIn += n.in;
     for (const p of composePatches(this.patches)) lines.push(checkpointLine(p));
-    return { lines, docsIn, docsOut };
+    return { lines, docsIn, docsOut, perBinding };
   }
 }
