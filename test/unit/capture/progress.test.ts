@@ -14,6 +14,7 @@ function fakeTable(binding: number, table: string, logs: string[], state: unknow
     settings: { backfillSegments: 8, idleBackoffMaxMs: 1000, relistIntervalMs: 1000, scanWorkers: 2, progressIntervalMs: 10 },
     stats: newStats(0),
     log: createLogger((l) => logs.push(l)),
+    output: { stats: { perBinding: new Map([[binding, { in: 7, out: 5 }]]) } },
   } as unknown as TableContext;
 }
 
@@ -30,6 +31,8 @@ t.test('snapshot: counters, totals from state, rate over the interval, lag from 
     snapshotDocs: 1400,
     streamDocs: 30,
     droppedByGate: 100,
+    documentsIn: 7,
+    documentsOut: 5,
     itemsPerSecond: 250,
     shardsOpen: 2,
     shardsFinished: 1,

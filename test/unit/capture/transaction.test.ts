@@ -171,6 +171,6 @@ t.test('only a checkpoint when there are no documents; an unknown binding is ref
   t.ok(txn.empty);
   txn.add(0, [], patch('a.v1', { streamArn: 'arn' }));
   t.notOk(txn.empty);
-  t.strictSame(txn.lines(), { lines: ['{"checkpoint":{"state":{"updated":{"bindingStateV1":{"a.v1":{"streamArn":"arn"}}},"mergePatch":true}}}'], docsIn: 0, docsOut: 0 });
+  t.strictSame(txn.lines(), { lines: ['{"checkpoint":{"state":{"updated":{"bindingStateV1":{"a.v1":{"streamArn":"arn"}}},"mergePatch":true}}}'], docsIn: 0, docsOut: 0, perBinding: new Map() });
   t.throws(() => new Transaction(new Map()).add(7, [textDoc('a', '{"pk":"a"}')], {}), /binding 7/);
 });
