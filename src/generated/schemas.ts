@@ -1153,6 +1153,924 @@ export const captureResponseSchema: JsonSchemaObject = {
   }
 };
 
+/** protocol/materialize-postgres-config.schema.json */
+export const materializePostgresConfigSchema: JsonSchemaObject = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "PostgreSQL Materialization",
+  "description": "Where materialize-postgres writes: a PostgreSQL server (connectionUri), or an embedded PGlite database kept in a local folder (embedded.dataDir). Exactly one of the two.",
+  "type": "object",
+  "additionalProperties": false,
+  "oneOf": [
+    {
+      "required": [
+        "connectionUri"
+      ]
+    },
+    {
+      "required": [
+        "embedded"
+      ]
+    }
+  ],
+  "properties": {
+    "connectionUri": {
+      "type": "string",
+      "title": "Connection URI",
+      "description": "A libpq-style URL: postgres://user:password@host:5432/database (sslmode and other query options as pg reads them).",
+      "pattern": "^postgres(ql)?://",
+      "secret": true,
+      "order": 0
+    },
+    "schema": {
+      "type": "string",
+      "title": "Database Schema",
+      "description": "Schema that holds the materialized tables and flow_checkpoints_v1. It must exist. Default: public.",
+      "minLength": 1,
+      "default": "public",
+      "order": 1
+    },
+    "embedded": {
+      "type": "object",
+      "title": "Embedded PGlite",
+      "description": "Run an in-process PostgreSQL (PGlite) on this folder instead of connecting to a server; the folder is created on first use and may be used by one process at a time. For local runs and demos.",
+      "additionalProperties": false,
+      "required": [
+        "dataDir"
+      ],
+      "properties": {
+        "dataDir": {
+          "type": "string",
+          "minLength": 1,
+          "title": "Data Folder",
+          "description": "Folder of the database files, or memory:// for a throwaway in-memory database (tests)."
+        }
+      },
+      "order": 2
+    }
+  }
+};
+
+/** protocol/materialize-postgres-resource.schema.json */
+export const materializePostgresResourceSchema: JsonSchemaObject = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "PostgreSQL Table",
+  "description": "The table one collection is materialized into.",
+  "type": "object",
+  "required": [
+    "table"
+  ],
+  "additionalProperties": false,
+  "properties": {
+    "table": {
+      "type": "string",
+      "minLength": 1,
+      "title": "Table",
+      "description": "Name of the table, created by apply if it is missing (an identifier of at most 63 bytes, used as written: case and punctuation kept).",
+      "x-collection-name": true,
+      "order": 0
+    },
+    "delta_updates": {
+      "type": "boolean",
+      "title": "Delta Updates",
+      "description": "Append every document as a new row (no primary key, no loads) instead of keeping one row per key. Default: false.",
+      "default": false,
+      "order": 1
+    }
+  }
+};
+
+/** protocol/materialize-request.schema.json */
+export const materializeRequestSchema: JsonSchemaObject = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Materialize Request",
+  "description": "One request line of Flow's materialize protocol in JSON (PROTOCOL.md §6): exactly one verb key. Unknown fields are tolerated everywhere (keyPacked, valuesPacked, templates, later additions, $internal). Fields whose zero value the runtime omits (binding 0, exists/delete false, keyBegin 0, empty state) are optional here and read as their zero value; the schema declares no defaults, so the generated types show them as optional.",
+  "oneOf": [
+    {
+      "type": "object",
+      "required": [
+        "spec"
+      ],
+      "properties": {
+        "spec": {
+          "$ref": "#/$defs/Spec"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "validate"
+      ],
+      "properties": {
+        "validate": {
+          "$ref": "#/$defs/Validate"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "apply"
+      ],
+      "properties": {
+        "apply": {
+          "$ref": "#/$defs/Apply"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "open"
+      ],
+      "properties": {
+        "open": {
+          "$ref": "#/$defs/Open"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "acknowledge"
+      ],
+      "properties": {
+        "acknowledge": {
+          "$ref": "#/$defs/Acknowledge"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "load"
+      ],
+      "properties": {
+        "load": {
+          "$ref": "#/$defs/Load"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "flush"
+      ],
+      "properties": {
+        "flush": {
+          "$ref": "#/$defs/Flush"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "store"
+      ],
+      "properties": {
+        "store": {
+          "$ref": "#/$defs/Store"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "startCommit"
+      ],
+      "properties": {
+        "startCommit": {
+          "$ref": "#/$defs/StartCommit"
+        }
+      }
+    }
+  ],
+  "$defs": {
+    "Spec": {
+      "type": "object",
+      "description": "Asks for the connector's endpoint and resource config schemas.",
+      "properties": {
+        "connectorType": {
+          "$ref": "#/$defs/ConnectorType"
+        },
+        "config": {
+          "$ref": "#/$defs/InlineObject"
+        }
+      }
+    },
+    "Validate": {
+      "type": "object",
+      "description": "Asks the connector to check a proposed materialization and to constrain each binding's fields.",
+      "required": [
+        "config"
+      ],
+      "properties": {
+        "name": {
+          "type": "string",
+          "description": "Name of the materialization."
+        },
+        "connectorType": {
+          "$ref": "#/$defs/ConnectorType"
+        },
+        "config": {
+          "$ref": "#/$defs/InlineObject"
+        },
+        "bindings": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ValidateBinding"
+          }
+        },
+        "lastMaterialization": {
+          "$ref": "#/$defs/MaterializationSpec"
+        },
+        "lastVersion": {
+          "type": "string",
+          "description": "Version of lastMaterialization."
+        }
+      }
+    },
+    "ValidateBinding": {
+      "type": "object",
+      "required": [
+        "resourceConfig",
+        "collection"
+      ],
+      "properties": {
+        "resourceConfig": {
+          "$ref": "#/$defs/InlineObject"
+        },
+        "collection": {
+          "$ref": "#/$defs/CollectionSpec"
+        },
+        "fieldConfig": {
+          "type": "object",
+          "additionalProperties": {
+            "$ref": "#/$defs/InlineObject"
+          },
+          "description": "Per-field config objects, by field name."
+        },
+        "backfill": {
+          "$ref": "#/$defs/Backfill"
+        },
+        "groupBy": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        }
+      }
+    },
+    "Apply": {
+      "type": "object",
+      "description": "Asks the connector to apply a materialization to its endpoint (create or alter tables). Idempotent.",
+      "required": [
+        "materialization"
+      ],
+      "properties": {
+        "materialization": {
+          "$ref": "#/$defs/MaterializationSpec"
+        },
+        "version": {
+          "type": "string",
+          "description": "Version of the materialization."
+        },
+        "lastMaterialization": {
+          "$ref": "#/$defs/MaterializationSpec"
+        },
+        "lastVersion": {
+          "type": "string",
+          "description": "Version of lastMaterialization."
+        },
+        "state": {
+          "$ref": "#/$defs/ConnectorState"
+        }
+      }
+    },
+    "Open": {
+      "type": "object",
+      "description": "Starts a materialization session; followed by acknowledge and transactions.",
+      "required": [
+        "materialization"
+      ],
+      "properties": {
+        "materialization": {
+          "$ref": "#/$defs/MaterializationSpec"
+        },
+        "version": {
+          "type": "string",
+          "description": "Version of the materialization."
+        },
+        "range": {
+          "$ref": "#/$defs/Range"
+        },
+        "state": {
+          "$ref": "#/$defs/ConnectorState"
+        }
+      }
+    },
+    "Acknowledge": {
+      "type": "object",
+      "description": "The runtime committed the previous transaction to its recovery log (also sent right after open)."
+    },
+    "Load": {
+      "type": "object",
+      "description": "Asks for the stored document of one key; answered at the next flush, if it exists.",
+      "required": [
+        "key"
+      ],
+      "properties": {
+        "binding": {
+          "$ref": "#/$defs/BindingIndex"
+        },
+        "key": {
+          "type": "array",
+          "description": "Values of the binding's fieldSelection.keys, in order (numbers exact; 64-bit integers may be strings)."
+        }
+      }
+    },
+    "Flush": {
+      "type": "object",
+      "description": "No more loads in this transaction: answer them (loaded*), then flushed."
+    },
+    "Store": {
+      "type": "object",
+      "description": "One document to write in this transaction: its key, selected values and full document.",
+      "required": [
+        "key"
+      ],
+      "properties": {
+        "binding": {
+          "$ref": "#/$defs/BindingIndex"
+        },
+        "key": {
+          "type": "array",
+          "description": "Values of fieldSelection.keys, in order."
+        },
+        "values": {
+          "type": "array",
+          "description": "Values of fieldSelection.values, in order; absent = []."
+        },
+        "doc": {
+          "description": "The full reduced document (omitted when fieldSelection.document is empty)."
+        },
+        "exists": {
+          "type": "boolean",
+          "description": "The runtime loaded this key earlier (absent = false)."
+        },
+        "delete": {
+          "type": "boolean",
+          "description": "The document's root delete flag: remove the row (absent = false)."
+        }
+      }
+    },
+    "StartCommit": {
+      "type": "object",
+      "description": "Commit the transaction's stores together with this runtime checkpoint.",
+      "required": [
+        "runtimeCheckpoint"
+      ],
+      "properties": {
+        "runtimeCheckpoint": {
+          "type": "object",
+          "description": "The runtime's checkpoint (Gazette consumer.Checkpoint as JSON); returned by opened.runtimeCheckpoint after a restart."
+        }
+      }
+    },
+    "MaterializationSpec": {
+      "type": "object",
+      "description": "A built materialization specification.",
+      "required": [
+        "name",
+        "config"
+      ],
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1
+        },
+        "connectorType": {
+          "$ref": "#/$defs/ConnectorType"
+        },
+        "config": {
+          "$ref": "#/$defs/InlineObject"
+        },
+        "bindings": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/MaterializationBinding"
+          }
+        }
+      }
+    },
+    "MaterializationBinding": {
+      "type": "object",
+      "required": [
+        "resourceConfig",
+        "collection",
+        "fieldSelection"
+      ],
+      "properties": {
+        "resourceConfig": {
+          "$ref": "#/$defs/InlineObject"
+        },
+        "resourcePath": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "collection": {
+          "$ref": "#/$defs/CollectionSpec"
+        },
+        "fieldSelection": {
+          "$ref": "#/$defs/FieldSelection"
+        },
+        "deltaUpdates": {
+          "type": "boolean",
+          "description": "Absent = false."
+        },
+        "backfill": {
+          "$ref": "#/$defs/Backfill"
+        },
+        "stateKey": {
+          "type": "string"
+        }
+      }
+    },
+    "FieldSelection": {
+      "type": "object",
+      "description": "The fields chosen from the validate constraints: columns of the binding's table.",
+      "properties": {
+        "keys": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "Key fields, in collection key order."
+        },
+        "values": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "Other selected fields, in store order."
+        },
+        "document": {
+          "type": "string",
+          "description": "Field of the whole document; empty or absent for none (delta updates)."
+        },
+        "fieldConfig": {
+          "type": "object",
+          "additionalProperties": {
+            "$ref": "#/$defs/InlineObject"
+          }
+        }
+      }
+    },
+    "CollectionSpec": {
+      "type": "object",
+      "required": [
+        "name",
+        "key"
+      ],
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1
+        },
+        "key": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/JsonPointer"
+          },
+          "description": "Key pointers, in order."
+        },
+        "writeSchema": {
+          "$ref": "#/$defs/InlineObject"
+        },
+        "readSchema": {
+          "$ref": "#/$defs/InlineObject"
+        },
+        "projections": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/Projection"
+          }
+        }
+      }
+    },
+    "Projection": {
+      "type": "object",
+      "description": "A named location of the collection's documents with what the schema infers about it.",
+      "required": [
+        "field"
+      ],
+      "properties": {
+        "ptr": {
+          "$ref": "#/$defs/JsonPointer",
+          "description": "Location; absent or \"\" = the document root."
+        },
+        "field": {
+          "type": "string",
+          "minLength": 1
+        },
+        "explicit": {
+          "type": "boolean"
+        },
+        "isPrimaryKey": {
+          "type": "boolean"
+        },
+        "isPartitionKey": {
+          "type": "boolean"
+        },
+        "inference": {
+          "$ref": "#/$defs/Inference"
+        }
+      }
+    },
+    "Inference": {
+      "type": "object",
+      "properties": {
+        "types": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "JSON types possible here: null, boolean, integer, number, string, object, array."
+        },
+        "string": {
+          "$ref": "#/$defs/StringInference"
+        },
+        "exists": {
+          "type": "string",
+          "description": "MUST, MAY or CANNOT."
+        },
+        "title": {
+          "type": "string"
+        },
+        "description": {
+          "type": "string"
+        }
+      }
+    },
+    "StringInference": {
+      "type": "object",
+      "description": "What the schema says of a string location.",
+      "properties": {
+        "format": {
+          "type": "string"
+        },
+        "contentEncoding": {
+          "type": "string"
+        },
+        "contentType": {
+          "type": "string"
+        }
+      }
+    },
+    "Range": {
+      "type": "object",
+      "description": "Inclusive key and r-clock ranges of this task shard; absent fields are 0, an absent range covers everything.",
+      "properties": {
+        "keyBegin": {
+          "$ref": "#/$defs/Uint32"
+        },
+        "keyEnd": {
+          "$ref": "#/$defs/Uint32"
+        },
+        "rClockBegin": {
+          "$ref": "#/$defs/Uint32"
+        },
+        "rClockEnd": {
+          "$ref": "#/$defs/Uint32"
+        }
+      }
+    },
+    "ConnectorState": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "description": "Committed connector state; this connector keeps none."
+    },
+    "BindingIndex": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "Index into the materialization's bindings; absent = 0."
+    },
+    "Backfill": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "Bumped each time the binding is backfilled anew."
+    },
+    "ConnectorType": {
+      "type": "string",
+      "description": "How the connector is run (IMAGE, LOCAL...); unused."
+    },
+    "JsonPointer": {
+      "type": "string",
+      "pattern": "^(/([^/~]|~[01])*)*$"
+    },
+    "Uint32": {
+      "type": "integer",
+      "minimum": 0,
+      "maximum": 4294967295
+    },
+    "InlineObject": {
+      "type": "object",
+      "$comment": "An inline JSON object, opaque at this level."
+    }
+  }
+};
+
+/** protocol/materialize-response.schema.json */
+export const materializeResponseSchema: JsonSchemaObject = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Materialize Response",
+  "description": "One response line of Flow's materialize protocol in JSON (PROTOCOL.md §6): exactly one verb key. The runtime rejects unknown response fields, so every object here is closed, except the inline JSON objects (schemas, configs, documents, state, checkpoints).",
+  "oneOf": [
+    {
+      "type": "object",
+      "required": [
+        "spec"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "spec": {
+          "$ref": "#/$defs/SpecResponse"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "validated"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "validated": {
+          "$ref": "#/$defs/Validated"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "applied"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "applied": {
+          "$ref": "#/$defs/Applied"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "opened"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "opened": {
+          "$ref": "#/$defs/Opened"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "acknowledged"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "acknowledged": {
+          "$ref": "#/$defs/StateOnly"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "loaded"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "loaded": {
+          "$ref": "#/$defs/Loaded"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "flushed"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "flushed": {
+          "$ref": "#/$defs/StateOnly"
+        }
+      }
+    },
+    {
+      "type": "object",
+      "required": [
+        "startedCommit"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "startedCommit": {
+          "$ref": "#/$defs/StateOnly"
+        }
+      }
+    }
+  ],
+  "$defs": {
+    "SpecResponse": {
+      "type": "object",
+      "required": [
+        "protocol",
+        "configSchema",
+        "resourceConfigSchema",
+        "documentationUrl"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "protocol": {
+          "const": 3032023
+        },
+        "configSchema": {
+          "$ref": "#/$defs/InlineObject"
+        },
+        "resourceConfigSchema": {
+          "$ref": "#/$defs/InlineObject"
+        },
+        "documentationUrl": {
+          "type": "string"
+        },
+        "oauth2": {
+          "$ref": "#/$defs/InlineObject"
+        },
+        "resourcePathPointers": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        }
+      }
+    },
+    "Validated": {
+      "type": "object",
+      "required": [
+        "bindings"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "bindings": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ValidatedBinding"
+          }
+        }
+      }
+    },
+    "ValidatedBinding": {
+      "type": "object",
+      "required": [
+        "constraints",
+        "resourcePath"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "constraints": {
+          "type": "object",
+          "description": "One constraint per projection field; a field left out is forbidden.",
+          "additionalProperties": {
+            "$ref": "#/$defs/Constraint"
+          }
+        },
+        "resourcePath": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "minItems": 1
+        },
+        "deltaUpdates": {
+          "type": "boolean"
+        },
+        "caseInsensitiveFields": {
+          "type": "boolean"
+        },
+        "serPolicy": {
+          "$ref": "#/$defs/InlineObject"
+        }
+      }
+    },
+    "Constraint": {
+      "type": "object",
+      "required": [
+        "type",
+        "reason"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "type": {
+          "enum": [
+            "FIELD_REQUIRED",
+            "LOCATION_REQUIRED",
+            "LOCATION_RECOMMENDED",
+            "FIELD_OPTIONAL",
+            "FIELD_FORBIDDEN",
+            "INCOMPATIBLE",
+            "UNSATISFIABLE"
+          ]
+        },
+        "reason": {
+          "type": "string"
+        },
+        "foldedField": {
+          "type": "string"
+        }
+      }
+    },
+    "Applied": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "actionDescription": {
+          "type": "string",
+          "description": "What apply did: the SQL it ran, or that nothing needed doing."
+        },
+        "state": {
+          "$ref": "#/$defs/StateUpdate"
+        }
+      }
+    },
+    "Opened": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "runtimeCheckpoint": {
+          "$ref": "#/$defs/InlineObject",
+          "description": "The runtime checkpoint committed last with this materialization's data; absent before the first commit."
+        },
+        "disableLoadOptimization": {
+          "type": "boolean"
+        }
+      }
+    },
+    "Loaded": {
+      "type": "object",
+      "required": [
+        "doc"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "binding": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Absent = 0."
+        },
+        "doc": {
+          "$ref": "#/$defs/InlineObject",
+          "description": "The stored document of a loaded key."
+        }
+      }
+    },
+    "StateOnly": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "state": {
+          "$ref": "#/$defs/StateUpdate"
+        }
+      }
+    },
+    "StateUpdate": {
+      "type": "object",
+      "required": [
+        "updated"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "updated": {
+          "$ref": "#/$defs/InlineObject"
+        },
+        "mergePatch": {
+          "type": "boolean"
+        }
+      }
+    },
+    "InlineObject": {
+      "type": "object",
+      "$comment": "An inline JSON object, opaque at this level."
+    }
+  }
+};
+
 /** Schemas by file name: the key under which a relative $ref such as "endpoint-config.schema.json#/..." finds them. */
 export const schemasByFileName: Readonly<Record<string, JsonSchemaObject>> = {
   'document-meta.schema.json': documentMetaSchema,
@@ -1162,4 +2080,8 @@ export const schemasByFileName: Readonly<Record<string, JsonSchemaObject>> = {
   'state.schema.json': stateSchema,
   'capture-request.schema.json': captureRequestSchema,
   'capture-response.schema.json': captureResponseSchema,
+  'materialize-postgres-config.schema.json': materializePostgresConfigSchema,
+  'materialize-postgres-resource.schema.json': materializePostgresResourceSchema,
+  'materialize-request.schema.json': materializeRequestSchema,
+  'materialize-response.schema.json': materializeResponseSchema,
 };
