@@ -174,6 +174,112 @@ t.test('restarts resume each segment from its key and each shard from its sequen
   t.same(diffFoldWithTable([...committedDocs(r1.lines), ...committedDocs(r2.lines), ...committedDocs(r3.lines)], await scanRows(client, D), D.ks), [], 'fold of the three runs equals the table');
 });
 
+t.test('progress lines report, per binding, what the capture did', async (t) => {
+  const P = await preloadedTable('progress_p', 300, 4);
+  const Q = await preloadedTable('progress_q', 100, 5);
+  const SEGMENTS = 5;
+  const INSERTS: Record<number, number> = { 0: 7, 1: 3 };
+  const cap = await captureInProcess(
+    endpoint,
+    [
+      // P's backfill is paced, so that several progress lines fall inside it.
+      { binding: 0, stateKey: 'progress_p.v1', table: P.table, rcuAllocation: 10 },
+      { binding: 1, stateKey: 'progress_q.v1', table: Q.table },
+    ],
+    {},
+    { progressIntervalMs: 200, scanLimit: 20, backfillSegments: SEGMENTS },
+  );
+  try {
+    await waitFor(() => backfillDone(cap.lines, 'progress_p.v1') && backfillDone(cap.lines, 'progress_q.v1'), 'both backfills finish');
+    // After the backfills, so that no stream document combines with a snapshot one.
+    for (const [binding, n] of Object.entries(INSERTS)) for (let i = 0; i < n; i++) await put(binding === '0' ? P.table : Q.table, `new-${i}`);
+    await waitFor(() => [0, 1].every((b) => eventIds(cap.lines, b).length === INSERTS[b]), 'the inserts are captured');
+    await waitQuiet(() => cap.lines.length, 600);
+  } finally {
+    await cap.stop();
+  }
+
+  interface Progress {
+    binding: number;
+    table: string;
+    segmentsDone: number;
+    segmentsTotal: number;
+    itemsScanned: number;
+    snapshotDocs: number;
+    streamDocs: number;
+    droppedByGate: number;
+    itemsPerSecond: number;
+    shardsOpen: number;
+    shardsFinished: number;
+    backfillFinished: boolean;
+    streamLagSeconds?: number;
+  }
+  const all = cap.logs.map((l) => JSON.parse(l) as { msg: string } & Progress).filter((l) => l.msg === 'progress');
+  const tables = { 0: [P, 300], 1: [Q, 100] } as const;
+  for (const binding of [0, 1] as const) {
+    const [shape, items] = tables[binding];
+    const lines = all.filter((l) => l.binding === binding);
+    t.ok(lines.length >= 3, `${shape.table}: periodic progress lines (${lines.length})`);
+    const counters = ['segmentsDone', 'itemsScanned', 'snapshotDocs', 'streamDocs', 'shardsFinished'] as const;
+    let prev: Progress | undefined;
+    const problems: string[] = [];
+    for (const l of lines) {
+      if (l.table !== shape.table) problems.push(`table ${l.table}`);
+      for (const f of [...counters, 'segmentsTotal', 'itemsPerSecond', 'shardsOpen', 'droppedByGate'] as const) {
+        if (!Number.isInteger(l[f]) || l[f] < 0) problems.push(`${f} = ${l[f]}`);
+      }
+      if (l.segmentsTotal !== SEGMENTS) problems.push(`segmentsTotal ${l.segmentsTotal}`);
+      if (l.segmentsDone > SEGMENTS) problems.push(`segmentsDone ${l.segmentsDone}`);
+      if (l.backfillFinished !== (l.segmentsDone === SEGMENTS)) problems.push(`backfillFinished ${l.backfillFinished} with ${l.segmentsDone} segments done`);
+      // The lag is known once a stream record has been read, and is then whole seconds.
+      if ((l.streamLagSeconds !== undefined) !== l.streamDocs > 0) problems.push(`streamLagSeconds ${l.streamLagSeconds} with ${l.streamDocs} stream documents`);
+      if (l.streamLagSeconds !== undefined && !(Number.isInteger(l.streamLagSeconds) && l.streamLagSeconds >= 0)) problems.push(`streamLagSeconds ${l.streamLagSeconds}`);
+      if (prev) {
+        for (const f of counters) if (l[f] < prev[f]) problems.push(`${f} went down: ${prev[f]} -> ${l[f]}`);
+        // A rate over the interval: positive exactly when items were scanned in it.
+        if ((l.itemsScanned > prev.itemsScanned) !== l.itemsPerSecond > 0) problems.push(`itemsPerSecond ${l.itemsPerSecond} while itemsScanned ${prev.itemsScanned} -> ${l.itemsScanned}`);
+      }
+      prev = l;
+    }
+    t.strictSame(problems, [], `${shape.table}: every line is well-formed and consistent with the one before`);
+    const last = lines.at(-1)!;
+    const docs = committedDocs(cap.lines, binding);
+    t.strictSame(
+      {
+        segmentsDone: last.segmentsDone,
+        itemsScanned: last.itemsScanned,
+        snapshotDocs: last.snapshotDocs,
+        streamDocs: last.streamDocs,
+        droppedByGate: last.droppedByGate,
+        backfillFinished: last.backfillFinished,
+        shardsOpen: last.shardsOpen,
+        shardsFinished: last.shardsFinished,
+      },
+      {
+        segmentsDone: SEGMENTS,
+        itemsScanned: items,
+        snapshotDocs: docs.filter((d) => meta(d.doc).snapshot === true).length,
+        streamDocs: docs.filter((d) => meta(d.doc).eventId !== undefined).length,
+        droppedByGate: 0,
+        backfillFinished: true,
+        // The last line is logged once the capture stopped: no shard reader is left open.
+        shardsOpen: 0,
+        shardsFinished: 0,
+      },
+      `${shape.table}: the last line matches what was captured`,
+    );
+    t.equal(last.streamDocs, INSERTS[binding], `${shape.table}: one stream document per insert`);
+    // While running: DynamoDB Local keeps one open shard per stream and never splits it.
+    const streaming = lines.slice(0, -1).filter((l) => l.streamDocs > 0);
+    t.ok(streaming.length > 0 && streaming.every((l) => l.shardsOpen === 1), `${shape.table}: one shard open while streaming (${streaming.length} lines)`);
+    t.ok(last.streamLagSeconds !== undefined, `${shape.table}: the lag is reported once records were read`);
+    if (binding === 0) {
+      t.ok(lines.some((l) => l.itemsScanned > 0 && l.itemsScanned < items && l.itemsPerSecond > 0), `${shape.table}: lines during the backfill show it advancing`);
+      t.ok(lines.some((l) => l.segmentsDone < SEGMENTS && !l.backfillFinished), `${shape.table}: and unfinished`);
+    }
+  }
+});
+
 async function waitFor(cond: () => boolean, what: string, timeoutMs = 40_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
