@@ -6,6 +6,8 @@
 import t from 'tap';
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Item } from '../../../src/decode/attribute-value.js';
+import { documentKeyFn, keyPointers, keyString } from '../../../src/decode/key.js';
 import type { Json, JsonObject } from '../../../src/json/value.js';
 import { withDynamoDBLocal, createStreamTable, enableStream } from '../../fixtures/dynamodb-local.js';
 import { captureInProcess, type TestBinding } from '../../fixtures/in-process-capture.js';
@@ -128,51 +130,71 @@ t.test('added binding backfills while the old one streams on; bumped stateKey st
   t.same(diffFoldWithTable(committedDocs(r3.lines), table, A.ks), [], 'run 3 alone folds to the table');
 });
 
-t.test('restarts resume each segment from its key and each shard from its sequence', async (t) => {
-  const D = await preloadedTable('life_d', 400, 3);
-  const d1: TestBinding = { binding: 0, stateKey: 'life_d.v1', table: D.table };
-  let writes = 0;
-  const writeNew = async (stop: () => boolean): Promise<void> => {
-    while (!stop()) {
-      await put(D.table, `new-${writes++}`);
-      await sleep(30);
-    }
-  };
+// Keys of every type in resume keys: non-ASCII strings; 38-digit numbers that collide as floats
+// with binary range keys.
+const RESUME_SHAPES: TableShape[] = [
+  { table: 'life_resume_s', ks: { hash: { name: 'pk', type: 'S' } }, key: (i) => ({ pk: { S: `ключ-${i}-✓` } }) },
+  {
+    table: 'life_resume_nb',
+    ks: { hash: { name: 'id', type: 'N' }, range: { name: 'rk', type: 'B' } },
+    key: (i) => ({ id: { N: String(10n ** 37n + BigInt(i % 150)) }, rk: { B: Uint8Array.from([i % 7, 0xff, 0, Math.floor(i / 150)]) } }),
+  },
+];
+const RESUME_ITEMS = 300;
 
-  // Run 1: a slow backfill (small pages, 2 RCU/s), stopped part way, with live inserts.
-  const r1 = await run([{ ...d1, rcuAllocation: 2 }], {}, {
-    settings: { scanLimit: 10, backfillSegments: 4, scanWorkers: 2 },
-    until: (l) => snapshotKeys(l, 0).length >= 60 && eventIds(l, 0).length >= 5,
-    during: () => writeNew(() => writes >= 10),
-    quietMs: 1,
+for (const shape of RESUME_SHAPES) {
+  t.test(`${shape.table}: restarts resume each segment from its key and each shard from its sequence`, async (t) => {
+    const { table, ks } = shape;
+    await createStreamTable(client, table, { hashKey: ks.hash.name, hashKeyType: ks.hash.type, ...(ks.range ? { rangeKey: ks.range.name, rangeKeyType: ks.range.type } : {}), streamViewType: null });
+    await preload(client, shape, RESUME_ITEMS, rng(3));
+    await enableStream(client, table);
+    const keyOf = documentKeyFn(keyPointers(ks));
+    const preloaded = new Set(Array.from({ length: RESUME_ITEMS }, (_, i) => keyString(shape.key(i) as Item, ks)));
+    const sk = `${table}.v1`;
+    const binding: TestBinding = { binding: 0, stateKey: sk, table, keyPointers: keyPointers(ks) };
+    let writes = 0;
+    const writeNew = async (stop: () => boolean): Promise<void> => {
+      while (!stop()) {
+        await client.send(new PutItemCommand({ TableName: table, Item: { ...shape.key(RESUME_ITEMS + writes++), v: { S: 'new' } } }));
+        await sleep(30);
+      }
+    };
+    const scanned = (lines: string[]): string[] => committedDocs(lines).filter((d) => meta(d.doc).snapshot === true).map((d) => keyOf(d.doc)).filter((k) => preloaded.has(k));
+
+    // Run 1: a slow backfill (small pages, 2 RCU/s), stopped part way, with live inserts.
+    const r1 = await run([{ ...binding, rcuAllocation: 2 }], {}, {
+      settings: { scanLimit: 10, backfillSegments: 4, scanWorkers: 2 },
+      until: (l) => scanned(l).length >= 50 && eventIds(l, 0).length >= 5,
+      during: () => writeNew(() => writes >= 10),
+      quietMs: 1,
+    });
+    const st1 = states(r1.state)[sk]!;
+    t.notOk(st1.backfillFinishedAt, 'run 1 stopped during the backfill');
+    t.ok(Object.values(st1.backfillSegmentProgress ?? {}).some((p) => p.exclusiveStartKey), 'segments recorded resume keys');
+    t.ok(Object.values(st1.shards ?? {}).some((s) => s.lastReadSequence), 'the shard recorded its last sequence');
+
+    // Run 2: resume and finish, with more inserts.
+    const r2 = await run([binding], r1.state, {
+      until: (l) => backfillDone(l, sk),
+      during: () => writeNew(() => writes >= 20),
+    });
+    // Run 3: nothing changed; a resumed, finished capture has nothing to say.
+    const r3 = await run([binding], r2.state, { quietMs: 2000 });
+
+    const s1 = scanned(r1.lines);
+    const s2 = scanned(r2.lines);
+    const again = s2.filter((k) => new Set(s1).has(k));
+    t.strictSame(again, [], `no item committed by run 1's backfill is scanned again by run 2 (${s1.length} then ${s2.length})`);
+    t.equal(new Set([...s1, ...s2]).size, RESUME_ITEMS, 'runs 1 and 2 together scan every preloaded item');
+    t.equal(s1.length + s2.length, RESUME_ITEMS, 'and none twice');
+    const e1 = eventIds(r1.lines, 0);
+    const e2 = eventIds(r2.lines, 0);
+    t.strictSame(e2.filter((id) => e1.includes(id)), [], 'no stream record read by run 1 is read again by run 2');
+    t.equal(new Set([...e1, ...e2]).size, writes, `every insert is read from the stream once (${writes})`);
+    t.strictSame(r3.lines.filter((l) => l.startsWith('{"captured"')), [], 'run 3 emits no document: no snapshot, no stream record again');
+    t.same(diffFoldWithTable([...committedDocs(r1.lines), ...committedDocs(r2.lines), ...committedDocs(r3.lines)], await scanRows(client, shape), ks), [], 'fold of the three runs equals the table');
   });
-  const st1 = states(r1.state)['life_d.v1']!;
-  t.notOk(st1.backfillFinishedAt, 'run 1 stopped during the backfill');
-  t.ok(Object.values(st1.backfillSegmentProgress ?? {}).some((p) => p.exclusiveStartKey), 'segments recorded resume keys');
-  t.ok(Object.values(st1.shards ?? {}).some((s) => s.lastReadSequence), 'the shard recorded its last sequence');
-
-  // Run 2: resume and finish, with more inserts.
-  const r2 = await run([d1], r1.state, {
-    until: (l) => backfillDone(l, 'life_d.v1'),
-    during: () => writeNew(() => writes >= 20),
-  });
-  // Run 3: nothing changed; a resumed, finished capture has nothing to say.
-  const r3 = await run([d1], r2.state, { quietMs: 2000 });
-
-  const pre = (keys: string[]): string[] => keys.filter((k) => k.startsWith('pre-'));
-  const s1 = pre(snapshotKeys(r1.lines, 0));
-  const s2 = pre(snapshotKeys(r2.lines, 0));
-  const again = s2.filter((k) => new Set(s1).has(k));
-  t.strictSame(again, [], `no item committed by run 1's backfill is scanned again by run 2 (${s1.length} then ${s2.length})`);
-  t.equal(new Set([...s1, ...s2]).size, 400, 'runs 1 and 2 together scan every preloaded item once');
-  t.equal(s1.length + s2.length, 400, 'and none twice');
-  const e1 = eventIds(r1.lines, 0);
-  const e2 = eventIds(r2.lines, 0);
-  t.strictSame(e2.filter((id) => e1.includes(id)), [], 'no stream record read by run 1 is read again by run 2');
-  t.equal(new Set([...e1, ...e2]).size, writes, `every insert is read from the stream once (${writes})`);
-  t.strictSame(r3.lines.filter((l) => l.startsWith('{"captured"')), [], 'run 3 emits no document: no snapshot, no stream record again');
-  t.same(diffFoldWithTable([...committedDocs(r1.lines), ...committedDocs(r2.lines), ...committedDocs(r3.lines)], await scanRows(client, D), D.ks), [], 'fold of the three runs equals the table');
-});
+}
 
 t.test('progress lines report, per binding, what the capture did', async (t) => {
   const P = await preloadedTable('progress_p', 300, 4);
