@@ -2,7 +2,7 @@
 // capture must stop with STREAM_LOST, naming the binding and telling the user to re-backfill it,
 // whether that happened while the capture was stopped, before its first open, or while it runs.
 import t, { type Test } from 'tap';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ConnectorError } from '../../../src/errors.js';
 import type { Json, JsonObject } from '../../../src/json/value.js';
 import { withDynamoDBLocal, createStreamTable, disableStream, enableStream, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../fixtures/dynamodb-local.js';
@@ -97,6 +97,28 @@ t.test('stream disabled and re-enabled while stopped: STREAM_LOST, then a re-bac
   const snapshots = committedDocs(cap2.lines).filter((d) => (d.doc._meta as JsonObject).snapshot === true);
   t.equal(snapshots.length, 4, 'every item is backfilled again, the one written while the stream was off included');
   t.same(diffFoldWithTable(committedDocs(cap2.lines), await scanRows(client, shapeOf(table)), shapeOf(table).ks), [], 'fold of the re-backfill equals table');
+});
+
+t.test('table deleted and re-created under the same name while stopped: STREAM_LOST', async (t) => {
+  const table = 'recreated';
+  await createStreamTable(client, table);
+  await put(table, 'a');
+  const first = await captureOnce(t, table, `${table}.v1`);
+  await client.send(new DeleteTableCommand({ TableName: table }));
+  // Deleted: the binding's table is gone.
+  const gone = await captureInProcess(endpoint, [{ binding: 0, stateKey: `${table}.v1`, table }], bindingStates(first.state));
+  const goneErr = await failure(gone);
+  t.equal(goneErr.code, 'AWS_NOT_FOUND');
+  t.match(goneErr.message, new RegExp(`binding 0\\b.*"${table}".*does not exist`), 'names the binding and the table');
+  t.match(goneErr.message, /remove the binding/, 'says what to do');
+  // Re-created: same name, new stream.
+  await createStreamTable(client, table);
+  await put(table, 'b');
+  const cap = await captureInProcess(endpoint, [{ binding: 0, stateKey: `${table}.v1`, table }], bindingStates(first.state));
+  const err = await failure(cap);
+  t.equal(err.code, 'STREAM_LOST');
+  t.match(err.message, /re-created.*re-backfill/i);
+  t.notOk(cap.lines.some((l) => l.startsWith('{"captured"')), 'no document was emitted');
 });
 
 t.test('stream disabled before the first open, or before a resume: a clear error', async (t) => {
