@@ -32,6 +32,11 @@ export interface TableStats {
   shardsFinished: number;
   /** ApproximateCreationDateTime (ms) of the newest record read, for the lag estimate. */
   newestRecordMs?: number;
+  /**
+   * Open shards read behind their end, each with the ApproximateCreationDateTime (ms) of its newest
+   * record read; a shard whose last read came back empty is caught up and has no entry.
+   */
+  behindMs: Map<string, number>;
   startedAt: number;
 }
 
@@ -57,7 +62,7 @@ export interface TableContext {
 }
 
 export function newStats(now: number): TableStats {
-  return { itemsScanned: 0, snapshotDocs: 0, streamDocs: 0, droppedByGate: 0, recheckedByGate: 0, segmentsDone: 0, shardsOpen: 0, shardsFinished: 0, startedAt: now };
+  return { itemsScanned: 0, snapshotDocs: 0, streamDocs: 0, droppedByGate: 0, recheckedByGate: 0, segmentsDone: 0, shardsOpen: 0, shardsFinished: 0, behindMs: new Map(), startedAt: now };
 }
 
 /** True for the error an aborted request or sleep throws once the capture is stopping. */

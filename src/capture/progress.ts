@@ -17,7 +17,10 @@ export interface ProgressSnapshot {
   shardsOpen: number;
   shardsFinished: number;
   backfillFinished: boolean;
-  /** Seconds between now and the newest stream record read; undefined before the first record. */
+  /**
+   * Seconds between now and the newest record read on the open shard furthest behind; 0 once every
+   * open shard has been read to its end; undefined before the first record.
+   */
   streamLagSeconds?: number;
 }
 
@@ -40,7 +43,11 @@ export function snapshot(ctx: TableContext, sinceItems: number, sinceMs: number,
     shardsFinished: s.shardsFinished,
     backfillFinished: ctx.state.backfillFinishedAt !== undefined,
   };
-  if (s.newestRecordMs !== undefined) out.streamLagSeconds = Math.max(0, Math.round((nowMs - s.newestRecordMs) / 1000));
+  // A drained stream is caught up, however old its newest record: an idle table is not "behind".
+  if (s.newestRecordMs !== undefined) {
+    const behind = s.behindMs.size > 0 ? Math.min(...s.behindMs.values()) : nowMs;
+    out.streamLagSeconds = Math.max(0, Math.round((nowMs - behind) / 1000));
+  }
   return out;
 }
 

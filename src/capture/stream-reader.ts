@@ -108,6 +108,7 @@ export class StreamReader {
       })
       .finally(() => {
         this.active.delete(shardId);
+        this.ctx.stats.behindMs.delete(shardId);
         this.readers.delete(p);
         this.ctx.stats.shardsOpen = this.active.size;
         this.wake?.();
@@ -170,7 +171,10 @@ export class StreamReader {
         }
         lastSeq = records[records.length - 1]!.dynamodb?.SequenceNumber ?? lastSeq;
         const created = records[records.length - 1]!.dynamodb?.ApproximateCreationDateTime;
-        if (typeof created === 'number') ctx.stats.newestRecordMs = created * 1000;
+        if (typeof created === 'number') {
+          ctx.stats.newestRecordMs = created * 1000;
+          ctx.stats.behindMs.set(shardId, created * 1000);
+        }
         // Synchronous from the gate notes to commit(): the stream's claim on these keys and the
         // documents land in the same order as any backfill page's verdicts.
         for (const d of docs) ctx.gate.streamEmitted(d.key);
@@ -183,6 +187,8 @@ export class StreamReader {
       } else if (closed) {
         return this.finish(shardId, lastSeq);
       }
+      // An empty read of an open shard: everything written to it so far has been read.
+      if (records.length === 0) ctx.stats.behindMs.delete(shardId);
       iter = out.NextShardIterator;
       empty = records.length > 0 ? 0 : empty + 1;
       const delay = pollDelay(empty, ctx.settings.idleBackoffMaxMs);

@@ -216,7 +216,8 @@ t.test('progress lines report, per binding, what the capture did', async (t) => 
     // After the backfills, so that no stream document combines with a snapshot one.
     for (const [binding, n] of Object.entries(INSERTS)) for (let i = 0; i < n; i++) await put(binding === '0' ? P.table : Q.table, `new-${i}`);
     await waitFor(() => [0, 1].every((b) => eventIds(cap.lines, b).length === INSERTS[b]), 'the inserts are captured');
-    await waitQuiet(() => cap.lines.length, 600);
+    // Long enough for the readers to find their shards drained, and for a stale lag to show.
+    await waitQuiet(() => cap.lines.length, 2500);
   } finally {
     await cap.stop();
   }
@@ -230,6 +231,8 @@ t.test('progress lines report, per binding, what the capture did', async (t) => 
     snapshotDocs: number;
     streamDocs: number;
     droppedByGate: number;
+    documentsIn: number;
+    documentsOut: number;
     itemsPerSecond: number;
     shardsOpen: number;
     shardsFinished: number;
@@ -295,6 +298,11 @@ t.test('progress lines report, per binding, what the capture did', async (t) => 
     const streaming = lines.slice(0, -1).filter((l) => l.streamDocs > 0);
     t.ok(streaming.length > 0 && streaming.every((l) => l.shardsOpen === 1), `${shape.table}: one shard open while streaming (${streaming.length} lines)`);
     t.ok(last.streamLagSeconds !== undefined, `${shape.table}: the lag is reported once records were read`);
+    // Every record was read and the shard has since been polled empty: no lag, however old the
+    // newest record is (an idle table is caught up, not ever further behind).
+    t.equal(lines.at(-2)!.streamLagSeconds, 0, `${shape.table}: a caught-up stream reports no lag`);
+    t.equal(last.documentsOut, docs.length, `${shape.table}: documentsOut counts the documents written`);
+    t.equal(last.documentsIn, last.snapshotDocs + last.streamDocs, `${shape.table}: documentsIn counts snapshot and stream documents`);
     if (binding === 0) {
       t.ok(lines.some((l) => l.itemsScanned > 0 && l.itemsScanned < items && l.itemsPerSecond > 0), `${shape.table}: lines during the backfill show it advancing`);
       t.ok(lines.some((l) => l.segmentsDone < SEGMENTS && !l.backfillFinished), `${shape.table}: and unfinished`);

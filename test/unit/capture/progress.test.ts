@@ -39,10 +39,16 @@ t.test('snapshot: counters, totals from state, rate over the interval, lag from 
     backfillFinished: false,
   });
   t.notOk('streamLagSeconds' in s, 'no lag before the first stream record');
-  ctx.stats.newestRecordMs = 7_000;
-  t.equal(snapshot(ctx, 1500, 14_000, 19_400).streamLagSeconds, 12, 'seconds since the newest record, rounded');
+  // Two open shards read behind their ends: the lag is that of the one furthest behind.
+  ctx.stats.newestRecordMs = 9_000;
+  ctx.stats.behindMs.set('s1', 7_000).set('s2', 9_000);
+  t.equal(snapshot(ctx, 1500, 14_000, 19_400).streamLagSeconds, 12, 'seconds since the newest record read on the shard furthest behind, rounded');
   t.equal(snapshot(ctx, 1500, 14_000, 19_400).itemsPerSecond, 0, 'nothing scanned since the last line');
-  ctx.stats.newestRecordMs = 30_000;
+  ctx.stats.behindMs.delete('s1');
+  t.equal(snapshot(ctx, 1500, 14_000, 19_400).streamLagSeconds, 10, 'a shard read to its end no longer counts');
+  ctx.stats.behindMs.clear();
+  t.equal(snapshot(ctx, 1500, 14_000, 19_400).streamLagSeconds, 0, 'every shard read to its end: caught up, however old the newest record');
+  ctx.stats.behindMs.set('s2', 30_000);
   t.equal(snapshot(ctx, 1500, 14_000, 19_400).streamLagSeconds, 0, 'clock skew never gives a negative lag');
 });
 
