@@ -29,9 +29,12 @@ export async function* readRequests(input: Readable, maxLineChars = MAX_REQUEST_
       try {
         value = JSON.parse(text);
       } catch (e) {
+        // V8 quotes a piece of the input ('Unexpected token 'S', ..."key":SECRET"... is not valid
+        // JSON'), which may be part of a secret: keep only what the parser says is wrong.
+        const why = (e as Error).message.replace(/(?:, )?(?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '') || 'unexpected input';
         throw new ConnectorError(
           'BAD_REQUEST',
-          `request line ${lineNo} is not valid JSON (${(e as Error).message}); each request must be one JSON object on one line`,
+          `request line ${lineNo} is not valid JSON (${why}); each request must be one JSON object on one line`,
           { fields: { line: lineNo } },
         );
       }
