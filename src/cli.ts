@@ -13,6 +13,7 @@ import { createLogger, parseLevel } from './log.js';
 import { Writer } from './protocol/writer.js';
 import { redactConfig } from './verbs/redact.js';
 import { runCombine } from './reduce/cli.js';
+import { pipeCommand } from './pipe/cli.js';
 
 const USAGE = `usage: source-dynamodb <command> [options]
 
@@ -25,6 +26,13 @@ commands:
                                          capture tables (default: every capturable table):
                                          documents and checkpoints on stdout; with --state,
                                          resume from and keep the committed state in FILE
+  pipe --config FILE --into "COMMAND" --materialization-config FILE [--table NAME]...
+       [--state FILE] [--name NAME]
+                                         capture tables into a materialization connector run as
+                                         COMMAND (Flow's materialize protocol, JSON), exactly once:
+                                         its endpoint keeps the capture's checkpoint with the rows;
+                                         --state keeps the pipe's own state (for materializations
+                                         that keep none); --name is the materialization's name
   combine --schema FILE --key /ptr[,/ptr] [--partial]
                                          reduce NDJSON documents on stdin by key through the
                                          schema's reduce annotations; combined documents on stdout
@@ -62,6 +70,9 @@ async function main(argv: string[]): Promise<void> {
       schema: { type: 'string' },
       key: { type: 'string' },
       partial: { type: 'boolean' },
+      into: { type: 'string' },
+      'materialization-config': { type: 'string' },
+      name: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -92,6 +103,9 @@ async function main(argv: string[]): Promise<void> {
       await captureCommand({ config, log, stdout: process.stdout, onStop, env: process.env, ...(values.state ? { statePath: values.state } : {}), ...(values.table ? { tables: values.table } : {}) });
       break;
     }
+    case 'pipe':
+      await pipeCommand(values, { log, onStop, env: process.env, usage: USAGE });
+      break;
     case 'combine': {
       const schema = await readConfigFile(required(values.schema, '--schema FILE'));
       const keyPointers = required(values.key, '--key /ptr[,/ptr]').split(',');

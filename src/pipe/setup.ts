@@ -12,6 +12,7 @@ import { SchemaIndex } from '../reduce/schema-index.js';
 import type { Connector } from './connector.js';
 import type { FeedBinding } from './capture-feed.js';
 import { selectFields, type Constraint } from './field-selection.js';
+import { redactBySchema } from './secrets.js';
 import type { PipeStateFile } from './pipe-state.js';
 import { callUnary, intOf } from './rpc.js';
 import { applyStateUpdate } from './runtime-checkpoint.js';
@@ -73,6 +74,7 @@ export async function setup(o: SetupOptions): Promise<Setup> {
 
   const matSpec = await callUnary(o.materialization, { spec: { connectorType: 'IMAGE', config: o.materializationConfig } }, 'spec', serialize);
   checkProtocol(matSpec, 'materialization');
+  redactBySchema(o.materializationConfig, matSpec.configSchema, o.log);
   const resourceConfigs = bindings.map((b) => (o.resourceConfig ?? ((_t, s) => resourceConfigFor(s, b.collection.name)))(b.table, matSpec.resourceConfigSchema));
   const last = o.state.data;
   const validated = await callUnary(
