@@ -9,23 +9,15 @@ import { Writer } from '../../../src/protocol/writer.js';
 /** A destination that records each chunk it is handed; `delayMs` makes every write slow. */
 function recorder(opts: { highWaterMark?: number; delayMs?: number } = {}) {
   const chunks: string[] = [];
-  let completed = 0;
   const out = new Writable({
     highWaterMark: opts.highWaterMark ?? 16 * 1024,
     write(chunk: Buffer, _enc, cb) {
       chunks.push(chunk.toString('utf8'));
-      if (opts.delayMs === undefined) {
-        completed++;
-        cb();
-      } else {
-        setTimeout(() => {
-          completed++;
-          cb();
-        }, opts.delayMs);
-      }
+      if (opts.delayMs === undefined) cb();
+      else setTimeout(() => cb(), opts.delayMs);
     },
   });
-  return { out, chunks, completed: () => completed };
+  return { out, chunks };
 }
 
 t.test('each call writes its lines as one chunk, each line ending in a newline', async (t) => {
@@ -61,32 +53,50 @@ t.test('calls made without waiting land in call order', async (t) => {
   );
 });
 
+/** A destination that finishes each write only when the test calls release(). */
+function gated(highWaterMark: number) {
+  const chunks: string[] = [];
+  const waiting: (() => void)[] = [];
+  const out = new Writable({
+    highWaterMark,
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk.toString('utf8'));
+      waiting.push(() => cb());
+    },
+  });
+  return { out, chunks, release: () => waiting.shift()?.(), pending: () => waiting.length };
+}
+
+/** Lets queued promise callbacks and stream events run. */
+const settle = () => sleep(5);
+
 t.test('backpressure: write() waits until a slow destination drains', async (t) => {
-  const DELAY = 60;
-  const { out, chunks, completed } = recorder({ highWaterMark: 8, delayMs: DELAY });
+  const { out, chunks, release } = gated(8);
   const w = new Writer(out);
   let firstDone = false;
   const first = w.write(['{"captured":{"binding":0,"doc":{"k":"0123456789"}}}']).then(() => (firstDone = true));
-  await sleep(DELAY / 3);
+  await settle();
   t.equal(chunks.length, 1, 'the chunk was handed over at once');
   t.notOk(firstDone, 'but write() waits: the chunk is over the high-water mark and not yet drained');
-  let secondStarted = false;
-  const second = w.write(['{"checkpoint":{}}']).then(() => (secondStarted = true));
-  await sleep(DELAY / 3);
+  let secondDone = false;
+  const second = w.write(['{"checkpoint":{}}']).then(() => (secondDone = true));
+  await settle();
   t.equal(chunks.length, 1, 'a later write is queued behind the undrained one');
-  t.notOk(secondStarted);
+  release();
   await first;
-  t.ok(completed() >= 1, 'the first write resolved only after the destination finished it');
+  t.ok(firstDone, 'the first write resolves once the destination drained');
+  await settle();
+  t.equal(chunks.length, 2, 'then the queued one is handed over');
+  t.notOk(secondDone, 'and waits in turn');
+  release();
   await second;
-  t.same(chunks.length, 2);
 
   // Below the high-water mark a write resolves without waiting for the destination.
-  const fast = recorder({ highWaterMark: 1024, delayMs: DELAY });
-  const w2 = new Writer(fast.out);
-  const t0 = Date.now();
+  const roomy = gated(1024);
+  const w2 = new Writer(roomy.out);
   await w2.write(['{"opened":{}}']);
-  t.ok(Date.now() - t0 < DELAY, 'a small write does not wait for a slow destination');
-  t.equal(fast.completed(), 0);
+  t.equal(roomy.pending(), 1, 'a small write resolved while the destination still works on it');
+  roomy.release();
 });
 
 t.test('a reader that stops reading blocks the writer; reading again releases it', async (t) => {
