@@ -45,15 +45,19 @@ export async function dispatch(requests: AsyncIterable<RequestLine>, deps: Dispa
   const it = requests[Symbol.asyncIterator]();
   let session: Session | undefined;
   let stopped = false;
+  // Wakes a loop that waits for a request: a connector idle on stdin must still obey SIGTERM.
+  let wake!: (v: 'stopped') => void;
+  const stopSignal = new Promise<'stopped'>((resolve) => (wake = resolve));
   const unregister = deps.onStop((reason) => {
     stopped = true;
+    wake('stopped');
     if (session) session.stop(reason);
   });
   try {
     for (;;) {
       if (stopped && !session) return;
-      const next = session ? await Promise.race([it.next(), session.done.then(() => 'done' as const)]) : await it.next();
-      if (next === 'done') return;
+      const next = session ? await Promise.race([it.next(), session.done.then(() => 'done' as const)]) : await Promise.race([it.next(), stopSignal]);
+      if (next === 'done' || next === 'stopped') return;
       if (next.done) {
         if (session) {
           session.endOfInput();
