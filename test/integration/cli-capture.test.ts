@@ -89,7 +89,9 @@ async function runUntil(p: ConnectorProcess, cond: (lines: string[]) => boolean,
 }
 
 const readState = async (): Promise<Json> => JSON.parse(await readFile(statePath, 'utf8')) as Json;
-const backfillFinished = (sk: string) => (lines: string[]) => lines.some((l) => l.startsWith('{"checkpoint"') && l.includes(`"${sk}":{`) && l.includes('"backfillFinishedAt"'));
+/** A condition on stdout: a checkpoint recorded the binding's finished backfill. */
+const backfillFinished = (sk: string) => (lines: string[]) =>
+  lines.some((l) => l.startsWith('{"checkpoint"') && bindingState((JSON.parse(l) as { checkpoint: { state: { updated: Json } } }).checkpoint.state.updated, sk)?.backfillFinishedAt !== undefined);
 
 t.test('capture --table, SIGINT, resume from the state file, then every table', async (t) => {
   // Run 1: one table, backfilled, plus a live change.
