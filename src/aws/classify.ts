@@ -23,6 +23,7 @@ const BY_NAME: Record<string, FailureClass> = {
   ServiceUnavailableException: 'transient',
   TransactionInProgressException: 'transient',
   TimeoutError: 'transient',
+  MalformedResponse: 'transient', // a 200 whose body does not parse (rpc-client.ts)
   ExpiredIteratorException: 'expired-iterator',
   TrimmedDataAccessException: 'trimmed',
   ResourceNotFoundException: 'not-found',

@@ -10,6 +10,9 @@ export const MAX_DELAY_MS = 10_000;
 
 export interface RetryOptions {
   maxAttempts?: number;
+  /** First backoff ceiling and the cap of one wait (tests shrink them; defaults above). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
@@ -29,8 +32,8 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   });
 
 /** "Full jitter" backoff: uniform in [0, min(cap, base·2^attempt)]. */
-export function backoffDelay(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
+export function backoffDelay(attempt: number, random: () => number = Math.random, baseMs = BASE_DELAY_MS, capMs = MAX_DELAY_MS): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
   return Math.round(random() * ceiling);
 }
 
@@ -46,7 +49,7 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}
         if (err instanceof AwsCallError && isRetryable(cls)) err.message += ` (gave up after ${attempt + 1} attempts)`;
         throw err;
       }
-      const delay = backoffDelay(attempt, opts.random);
+      const delay = backoffDelay(attempt, opts.random, opts.baseDelayMs, opts.maxDelayMs);
       opts.onRetry?.(err, attempt + 1, delay);
       await wait(delay);
     }

@@ -29,6 +29,8 @@ export interface RpcClientOptions {
   /** Keep-alive connections per endpoint; by default as many as requests may be in flight. */
   connections?: number;
   retry?: Omit<RetryOptions, 'signal'>;
+  /** Headers and body each must arrive within this; default REQUEST_TIMEOUT_MS (tests shrink it). */
+  requestTimeoutMs?: number;
 }
 
 export function serviceUrl(service: Service, region: string, endpoint?: string): URL {
@@ -51,8 +53,8 @@ export class RpcClient {
       const url = serviceUrl(service, this.opts.region, this.opts.endpoint);
       const pool = new Pool(url.origin, {
         connections: this.opts.connections ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
-        headersTimeout: REQUEST_TIMEOUT_MS,
-        bodyTimeout: REQUEST_TIMEOUT_MS,
+        headersTimeout: this.opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+        bodyTimeout: this.opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
         keepAliveTimeout: 30_000,
       });
       t = { pool, url };
@@ -84,6 +86,7 @@ export class RpcClient {
       try {
         res = await pool.request({ method: 'POST', path, headers: signed.headers, body, signal });
       } catch (e) {
+        if (signal?.aborted) throw aborted(operation);
         const err = e as { code?: string; message?: string };
         throw new AwsCallError('NetworkError', `${operation} to ${url.origin} failed: ${err.message ?? String(e)}`, undefined, operation, err.code ?? 'UND_ERR_SOCKET');
       }
@@ -91,6 +94,7 @@ export class RpcClient {
       try {
         text = await res.body.text();
       } catch (e) {
+        if (signal?.aborted) throw aborted(operation);
         const err = e as { code?: string; message?: string };
         throw new AwsCallError('NetworkError', `${operation} response from ${url.origin} was cut off: ${err.message ?? String(e)}`, res.statusCode, operation, err.code ?? 'UND_ERR_SOCKET');
       }
@@ -108,15 +112,31 @@ export class RpcClient {
     });
   }
 
-  /** A call with retries of throttling and transient faults; returns the parsed response. */
+  /**
+   * A call with retries of throttling and transient faults; returns the parsed response. The same
+   * body is sent again on every attempt, so a retried Scan or GetRecords resumes at the same key or
+   * iterator. A 200 whose body is not JSON (cut short or mangled on the way) is retried too: every
+   * call of the capture is a read, so repeating it is safe.
+   */
   async call<T>(service: Service, operation: string, request: unknown, signal?: AbortSignal): Promise<T> {
     const body = JSON.stringify(request);
-    const text = await withRetry(() => this.callOnce(service, operation, body, signal), { ...this.opts.retry, signal });
-    return JSON.parse(text) as T;
+    return withRetry(async () => {
+      const text = await this.callOnce(service, operation, body, signal);
+      try {
+        return JSON.parse(text) as T;
+      } catch (e) {
+        throw new AwsCallError('MalformedResponse', `${operation}: the response is not valid JSON (${(e as Error).message})`, 200, operation);
+      }
+    }, { ...this.opts.retry, signal });
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map((t) => t.pool.close()));
     this.pools.clear();
   }
+}
+
+/** A call cut short by its abort signal (the capture is stopping): one recognizable error for it. */
+function aborted(operation: string): AwsCallError {
+  return new AwsCallError('Aborted', `${operation} was cancelled because the capture is stopping`, undefined, operation, 'UND_ERR_ABORTED');
 }
