@@ -65,6 +65,8 @@ export interface EndpointConfigResolved {
   idleBackoffMaxMs: number;
   /** Global cap on AWS requests in flight (≥ 1). */
   maxConcurrentRequests: number;
+  /** Re-backfill a binding whose stream lost data instead of failing (src/capture/table-capture.ts). */
+  autoRebackfill: boolean;
 }
 
 export interface ResourceConfigResolved {
@@ -102,6 +104,7 @@ export function parseEndpointConfig(raw: unknown): EndpointConfigResolved {
     discoverSampleSize: adv.discoverSampleSize ?? DEFAULT_DISCOVER_SAMPLE_SIZE,
     idleBackoffMaxMs: adv.idleBackoffMax === undefined ? DEFAULT_IDLE_BACKOFF_MAX_MS : Math.max(MIN_IDLE_BACKOFF_MAX_MS, durationMs(adv.idleBackoffMax)),
     maxConcurrentRequests: adv.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+    autoRebackfill: adv.autoRebackfill ?? false,
   };
 }
 

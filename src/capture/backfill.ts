@@ -3,14 +3,13 @@
 // records the segment's resume key, so a restart resumes each segment exactly where it stopped.
 // A worker asks for its next page before it hands the current one to the output, so DynamoDB
 // is kept busy while the page is decoded and written (one page ahead, no more: backpressure holds).
-import { classify } from '../aws/classify.js';
 import { sleep } from '../aws/retry.js';
 import type { GetItemOutput, ScanOutput } from '../aws/wire-types.js';
 import type { Item } from '../decode/attribute-value.js';
 import { snapshotDocument } from '../decode/document.js';
 import { snapshotDocumentText } from '../decode/document-text.js';
 import { decodeResumeKey, encodeResumeKey, keyString } from '../decode/key.js';
-import { ConnectorError } from '../errors.js';
+import { captureFailure } from './aws-failure.js';
 import type { JsonObject } from '../json/value.js';
 import type { OutputDoc } from './transaction.js';
 import { bindingPatch } from './output.js';
@@ -103,7 +102,7 @@ async function fetchPage(ctx: TableContext, cursor: Cursor, total: number, bucke
     return page;
   } catch (e) {
     if (ctx.signal.aborted) return undefined;
-    throw scanError(ctx, e);
+    throw captureFailure(e, ctx, 'Scan');
   }
 }
 
@@ -125,8 +124,12 @@ async function commitPage(ctx: TableContext, seg: number, total: number, page: S
           const item = items[idx.get(k)!]!;
           const key: Item = { [ctx.keySchema.hash.name]: item[ctx.keySchema.hash.name]! };
           if (ctx.keySchema.range) key[ctx.keySchema.range.name] = item[ctx.keySchema.range.name]!;
-          const got = await ctx.rpc.call<GetItemOutput>('dynamodb', 'GetItem', { TableName: ctx.table, Key: key, ConsistentRead: true }, ctx.signal);
-          reread.set(k, got.Item);
+          try {
+            const got = await ctx.rpc.call<GetItemOutput>('dynamodb', 'GetItem', { TableName: ctx.table, Key: key, ConsistentRead: true }, ctx.signal);
+            reread.set(k, got.Item);
+          } catch (e) {
+            throw captureFailure(e, ctx, 'GetItem');
+          }
         }),
       );
       if (ctx.signal.aborted) return;
@@ -167,16 +170,4 @@ async function commitPage(ctx: TableContext, seg: number, total: number, page: S
   } finally {
     ctx.gate.closeWindow();
   }
-}
-
-function scanError(ctx: TableContext, e: unknown): Error {
-  const cls = classify(e);
-  const msg = (e as Error).message;
-  if (cls === 'not-found') {
-    return new ConnectorError('AWS_NOT_FOUND', `binding ${ctx.binding} (table "${ctx.table}"): the table no longer exists (${msg}); remove the binding or re-create the table and re-backfill it`, { cause: e });
-  }
-  if (cls === 'auth') {
-    return new ConnectorError('AWS_AUTH', `binding ${ctx.binding} (table "${ctx.table}"): Scan was refused (${msg}); the credentials need dynamodb:Scan and dynamodb:GetItem on this table`, { cause: e });
-  }
-  return e as Error;
 }

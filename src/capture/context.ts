@@ -19,6 +19,8 @@ export interface CaptureSettings {
   scanWorkers: number;
   /** How often progress is logged per binding; 0 turns it off. */
   progressIntervalMs: number;
+  /** Re-backfill a binding whose stream lost data instead of failing (table-capture.ts runTable). */
+  autoRebackfill?: boolean;
 }
 
 export interface TableStats {

@@ -2,6 +2,7 @@
 // children, siblings in parallel, the listing refreshed periodically and whenever a shard ends.
 // Each non-empty GetRecords leaves as documents plus the checkpoint of the shard's last sequence.
 import { classify } from '../aws/classify.js';
+import { captureFailure, isAbort, REBACKFILL_ADVICE, StreamLostError } from './aws-failure.js';
 import { sleep } from '../aws/retry.js';
 import type { DescribeStreamOutput, GetRecordsOutput, GetShardIteratorOutput, WireShard } from '../aws/wire-types.js';
 import { streamDocument } from '../decode/document.js';
@@ -33,7 +34,7 @@ export async function listShards(ctx: Pick<TableContext, 'rpc' | 'signal' | 'bin
     try {
       out = await ctx.rpc.call<DescribeStreamOutput>('streams', 'DescribeStream', { StreamArn: streamArn, ...(start ? { ExclusiveStartShardId: start } : {}) }, ctx.signal);
     } catch (e) {
-      throw streamError(ctx, e, 'DescribeStream');
+      throw captureFailure(e, ctx, 'DescribeStream');
     }
     const d = out.StreamDescription;
     if (d?.StreamStatus && d.StreamStatus !== 'ENABLED' && d.StreamStatus !== 'ENABLING') {
@@ -66,9 +67,9 @@ export class StreamReader {
         const listing = await listShards(ctx, this.streamArn);
         const plan = planShards(listing, ctx.state.shards, this.active);
         if (plan.lost.length > 0) {
-          throw new ConnectorError(
-            'STREAM_LOST',
-            `binding ${ctx.binding} (table "${ctx.table}"): stream shard(s) ${plan.lost.join(', ')} vanished before they were read to the end (trimmed after 24 h of retention?); changes were lost. Re-backfill this binding`,
+          throw new StreamLostError(
+            `binding ${ctx.binding} (table "${ctx.table}"): stream shard(s) ${plan.lost.join(', ')} vanished before they were read to the end (trimmed after 24 h of retention?); changes were lost. ${REBACKFILL_ADVICE}`,
+            { fields: { binding: ctx.binding, table: ctx.table, shards: plan.lost } },
           );
         }
         if (plan.prune.length > 0) {
@@ -123,7 +124,7 @@ export class StreamReader {
       const out = await this.ctx.rpc.call<GetShardIteratorOutput>('streams', 'GetShardIterator', req, this.ctx.signal);
       return out.ShardIterator;
     } catch (e) {
-      throw streamError(this.ctx, e, 'GetShardIterator', shardId);
+      throw captureFailure(e, { binding: this.ctx.binding, table: this.ctx.table, shardId }, 'GetShardIterator');
     }
   }
 
@@ -151,17 +152,19 @@ export class StreamReader {
           // An iterator that has only seen empty pages can point between records (DynamoDB Local
           // numbers records across all tables, and then calls the gap trimmed). Re-acquire it at
           // the same position once: GetShardIterator itself fails if that position is really
-          // trimmed, and a second TrimmedDataAccessException in a row is fatal.
+          // trimmed, and a second TrimmedDataAccessException in a row (no successful read
+          // between them) is fatal.
           retriedTrim = true;
           ctx.log.info('GetRecords reported trimmed data; re-acquiring the iterator at the same position once', { binding: ctx.binding, table: ctx.table, shardId, after: lastSeq ?? 'TRIM_HORIZON' });
           iter = await this.iterator(shardId, lastSeq ? { type: 'AFTER_SEQUENCE_NUMBER', sequence: lastSeq } : { type: 'TRIM_HORIZON' });
           continue;
         }
-        throw streamError(ctx, e, 'GetRecords', shardId);
+        throw captureFailure(e, { binding: ctx.binding, table: ctx.table, shardId }, 'GetRecords');
       }
       const records = out.Records ?? [];
       const closed = !out.NextShardIterator;
-      if (records.length > 0) retriedTrim = false;
+      // A read that succeeded at the re-acquired position proves that position was not trimmed.
+      retriedTrim = false;
       if (records.length > 0) {
         const docs: OutputDoc[] = [];
         for (const r of records) {
@@ -208,25 +211,4 @@ export class StreamReader {
   private markFinished(): void {
     this.ctx.stats.shardsFinished++;
   }
-}
-
-function isAbort(e: unknown): boolean {
-  return (e as { name?: string })?.name === 'AbortError' || (e as { code?: string })?.code === 'UND_ERR_ABORTED';
-}
-
-export function streamError(ctx: Pick<TableContext, 'binding' | 'table'>, e: unknown, op: string, shardId?: string): Error {
-  if (e instanceof ConnectorError) return e;
-  const cls = classify(e);
-  const where = `binding ${ctx.binding} (table "${ctx.table}")${shardId ? `, shard ${shardId}` : ''}`;
-  const msg = (e as Error).message;
-  if (cls === 'trimmed') {
-    return new ConnectorError('STREAM_LOST', `${where}: the stream no longer holds records this capture has not read yet (${msg}); changes were lost to the 24 h retention. Re-backfill this binding`, { cause: e });
-  }
-  if (cls === 'not-found') {
-    return new ConnectorError('STREAM_LOST', `${where}: the table's stream is gone (${msg}): the table was deleted or its stream disabled. Re-enable the stream (NEW_AND_OLD_IMAGES) and re-backfill this binding`, { cause: e });
-  }
-  if (cls === 'auth') {
-    return new ConnectorError('AWS_AUTH', `${where}: ${op} was refused (${msg}); the credentials need dynamodb:DescribeStream, dynamodb:GetShardIterator and dynamodb:GetRecords on the table's stream`, { cause: e });
-  }
-  return e instanceof Error ? e : new Error(String(e));
 }

@@ -111,4 +111,8 @@ export interface Advanced {
    * Most AWS requests in flight at once across all tables, backfills and streams. Blank means 16.
    */
   maxConcurrentRequests?: number;
+  /**
+   * When a table's stream no longer holds changes the capture has not read yet (trimmed after the stream's 24-hour retention, or a shard gone before it was read to the end), start that binding's backfill over and read its stream afresh, with a warning in the logs, instead of stopping with an error that asks you to re-backfill. Every item in the table is captured again as it is now, but items deleted while changes were lost cannot be known: their last documents stay in the destination. Blank means off.
+   */
+  autoRebackfill?: boolean;
 }

@@ -15,6 +15,8 @@ export const RELIST_INTERVAL_MS = 10_000;
 export const SCAN_WORKERS_PER_TABLE = 8;
 /** Progress log period per binding. */
 export const PROGRESS_INTERVAL_MS = 30_000;
+/** Retries of one request logged at debug level before they are worth a warning (~3 s of backoff). */
+export const RETRY_WARN_ATTEMPT = 5;
 
 interface OpenBody {
   capture: {
@@ -47,6 +49,7 @@ export async function open(raw: unknown, deps: VerbDeps): Promise<Session> {
     relistIntervalMs: o.relistIntervalMs ?? RELIST_INTERVAL_MS,
     scanWorkers: o.scanWorkers ?? SCAN_WORKERS_PER_TABLE,
     progressIntervalMs: o.progressIntervalMs ?? PROGRESS_INTERVAL_MS,
+    autoRebackfill: cfg.autoRebackfill,
   };
   const scanLimit = o.scanLimit ?? cfg.scanLimit;
   if (scanLimit !== undefined) settings.scanLimit = scanLimit;
@@ -56,6 +59,13 @@ export async function open(raw: unknown, deps: VerbDeps): Promise<Session> {
     credentials: credentialProvider(cfg.credentials),
     limiter: new Limiter(cfg.maxConcurrentRequests),
     connections: cfg.maxConcurrentRequests,
+    retry: {
+      onRetry(err, attempt, delayMs) {
+        const e = err as { operation?: string; errorName?: string; message?: string };
+        const level = attempt >= RETRY_WARN_ATTEMPT ? 'warn' : 'debug';
+        deps.log[level]('retrying an AWS request', { operation: e.operation, error: e.errorName, message: e.message, attempt, delayMs });
+      },
+    },
   });
   const plan: CapturePlan = { bindings, state: state.bindingStateV1, settings };
   if (body.range) plan.range = body.range;

@@ -48,6 +48,7 @@ t.test('access key config gets every default', async (t) => {
     discoverSampleSize: DEFAULT_DISCOVER_SAMPLE_SIZE,
     idleBackoffMaxMs: DEFAULT_IDLE_BACKOFF_MAX_MS,
     maxConcurrentRequests: DEFAULT_MAX_CONCURRENT_REQUESTS,
+    autoRebackfill: false,
   });
   t.same(secretsOf(c), [SECRET]);
 });
@@ -59,10 +60,11 @@ t.test('advanced options resolve', async (t) => {
   t.equal(zeros.discoverSampleSize, 0, '0 turns sampling off');
   const set = parseEndpointConfig(
     accessKey({
-      advanced: { backfillSegments: 8, scanLimit: 50, endpoint: 'http://localhost:8000', discoverSampleSize: 10, idleBackoffMax: 30, maxConcurrentRequests: 4 },
+      advanced: { backfillSegments: 8, scanLimit: 50, endpoint: 'http://localhost:8000', discoverSampleSize: 10, idleBackoffMax: 30, maxConcurrentRequests: 4, autoRebackfill: true },
     }),
   );
-  t.match(set, { backfillSegments: 8, scanLimit: 50, endpoint: 'http://localhost:8000', discoverSampleSize: 10, idleBackoffMaxMs: 30_000, maxConcurrentRequests: 4 });
+  t.match(set, { backfillSegments: 8, scanLimit: 50, endpoint: 'http://localhost:8000', discoverSampleSize: 10, idleBackoffMaxMs: 30_000, maxConcurrentRequests: 4, autoRebackfill: true });
+  t.match(failure(t, () => parseEndpointConfig(accessKey({ advanced: { autoRebackfill: 'yes' } })), 'BAD_CONFIG'), /\/advanced\/autoRebackfill: must be boolean/);
 });
 
 t.test('idleBackoffMax also takes Estuary-style duration strings', async (t) => {
