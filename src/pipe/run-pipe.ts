@@ -54,6 +54,8 @@ export interface PipeOptions {
   captureConfig: unknown;
   /** Tables to capture; every capturable table by default. */
   tables?: string[];
+  /** Adds to a table's capture resource config, e.g. `() => ({rcuAllocation: 100})`. */
+  captureResourceConfig?: (table: string) => JsonObject | undefined;
   /** The capture connector; by default this project's, in this process. */
   capture?: Connector;
   materialization: {
@@ -122,6 +124,7 @@ export async function runPipe(o: PipeOptions): Promise<PipeTotals> {
       capture,
       captureConfig: o.captureConfig as Json,
       ...(o.tables ? { tables: o.tables } : {}),
+      ...(o.captureResourceConfig ? { captureResourceConfig: o.captureResourceConfig } : {}),
       materialization,
       materializationConfig: o.materialization.config as Json,
       ...(o.materialization.resourceConfig ? { resourceConfig: o.materialization.resourceConfig } : {}),
@@ -137,7 +140,11 @@ export async function runPipe(o: PipeOptions): Promise<PipeTotals> {
     const fromEndpoint = decodeCheckpoint(opened.runtimeCheckpoint);
     const resumed = fromEndpoint ?? decodeCheckpoint(state.data.runtimeCheckpoint);
     let transaction = resumed?.transaction ?? 0;
-    log.info('materialization opened', { lastCommittedTransaction: transaction, resumeFrom: fromEndpoint ? 'materialization checkpoint' : resumed ? 'pipe state file' : 'the beginning' });
+    log.info('materialization opened', {
+      lastCommittedTransaction: transaction,
+      resumeFrom: fromEndpoint ? 'materialization checkpoint' : resumed ? 'pipe state file' : 'the beginning',
+      ...(matConn.pid !== undefined ? { pid: matConn.pid } : {}),
+    });
     progress = new Progress(log, transaction, limits.progressIntervalMs);
     let ack = client.acknowledge();
     let lastAcked: { transaction: number; checkpoints: number; stats: Parameters<Progress['committed']>[2]; closedAt: number } | undefined;

@@ -29,6 +29,8 @@ export interface SetupOptions {
   tables?: readonly string[];
   materialization: Connector;
   materializationConfig: Json;
+  /** Adds to a table's capture resource config (e.g. {rcuAllocation}). */
+  captureResourceConfig?: (table: string) => JsonObject | undefined;
   /** Overrides the resource config of a binding's materialization (default: x-collection-name). */
   resourceConfig?: (table: string, resourceConfigSchema: Json | undefined) => JsonObject;
   state: PipeStateFile;
@@ -57,7 +59,7 @@ function checkProtocol(spec: JsonObject, who: string): void {
 export async function setup(o: SetupOptions): Promise<Setup> {
   checkProtocol(await callUnary(o.capture, { spec: { connectorType: 'IMAGE', config: o.captureConfig } }, 'spec', serialize), 'capture');
   const discovered = await callUnary(o.capture, { discover: { connectorType: 'IMAGE', config: o.captureConfig } }, 'discovered', serialize);
-  const bindings = bindingsFromDiscovered(discovered, o.tables);
+  const bindings = bindingsFromDiscovered(discovered, o.tables, o.captureResourceConfig);
   if (bindings.length === 0) throw new ConnectorError('NO_TABLES', 'the capture discovered no tables to capture');
   const captureSpec: JsonObject = { name: o.name, connectorType: 'IMAGE', config: o.captureConfig, bindings: captureBindings(bindings) };
   const captureVersion = specVersion(captureSpec);

@@ -35,8 +35,11 @@ interface Discovered {
   key: string[];
 }
 
-/** Bindings from a discover response, all tables or those named (in discovery order). */
-export function bindingsFromDiscovered(discovered: JsonObject, tables: readonly string[] | undefined): PipeBinding[] {
+/**
+ * Bindings from a discover response, all tables or those named (in discovery order). `extra`
+ * adds to a table's capture resource config (e.g. its rcuAllocation).
+ */
+export function bindingsFromDiscovered(discovered: JsonObject, tables: readonly string[] | undefined, extra?: (table: string) => JsonObject | undefined): PipeBinding[] {
   let found = ((discovered.bindings ?? []) as unknown as Discovered[]).map((d) => ({ d, table: String(d.resourceConfig.table ?? d.recommendedName) }));
   if (tables && tables.length > 0) {
     const names = new Set(found.map((f) => f.table));
@@ -49,7 +52,7 @@ export function bindingsFromDiscovered(discovered: JsonObject, tables: readonly 
   }
   return found.map(({ d, table }) => ({
     table,
-    captureResourceConfig: d.resourceConfig,
+    captureResourceConfig: { ...d.resourceConfig, ...extra?.(table) },
     stateKey: `${encodeURIComponent(table)}.v1`,
     collection: { name: d.recommendedName ?? table, key: d.key, writeSchema: d.documentSchema, projections: deriveProjections(d.documentSchema, d.key) },
   }));

@@ -12,7 +12,7 @@ import { withDynamoDBLocal } from '../../fixtures/dynamodb-local.js';
 import { readStore, scriptedConnector } from '../../fixtures/scripted-materialization.js';
 import { captureConfig, diffWithTable, prepareTables, quiet, shapes, writeWhile } from './fixtures/pipe-workload.js';
 
-const PRELOAD = 1200;
+const PRELOAD = 800;
 const WRITES = 300;
 
 t.test('rows equal the tables after writes raced the backfill', async (t) => {
@@ -32,13 +32,16 @@ t.test('rows equal the tables after writes raced the backfill', async (t) => {
       logs.push(l);
     }, 'debug'),
     onStop: (h) => ((stop = h), () => undefined),
+    // A small RCU budget keeps the backfill going while the writes land.
+    captureResourceConfig: () => ({ rcuAllocation: 5 }),
     limits: { progressIntervalMs: 0 },
   });
   pipe.catch(() => undefined);
+  while (!logs.some((l) => l.includes('"backfill starting"'))) await new Promise((r) => setTimeout(r, 20));
   let writing = true;
   const writes = await Promise.all(tables.map((shape, i) => writeWhile(client, shape, i === 0 ? PRELOAD + 100 : PRELOAD / 4 + 30, 50 + i, () => (written[i]!++, writing), WRITES)));
   writing = false;
-  await quiet(() => logs.length, 3000);
+  await quiet(() => logs.length, 2000);
   const backfillsDone = logs.filter((l) => l.includes('"backfill finished"')).length;
   stop!('test');
   const totals = await pipe;
