@@ -9,7 +9,7 @@ export type MaterializePostgresConfig = {
    */
   connectionUri?: string;
   /**
-   * Schema that holds the materialized tables and flow_checkpoints_v1. It must exist. Default: public.
+   * Schema that holds the materialized tables and flow_checkpoints_v1; apply creates it if it is missing. Default: public.
    */
   schema?: string;
   embedded?: Embedded;

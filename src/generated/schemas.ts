@@ -1191,7 +1191,7 @@ export const materializePostgresConfigSchema: JsonSchemaObject = {
     "schema": {
       "type": "string",
       "title": "Database Schema",
-      "description": "Schema that holds the materialized tables and flow_checkpoints_v1. It must exist. Default: public.",
+      "description": "Schema that holds the materialized tables and flow_checkpoints_v1; apply creates it if it is missing. Default: public.",
       "minLength": 1,
       "default": "public",
       "order": 1

@@ -74,7 +74,7 @@ export async function connectUrl(url: string, log: Logger, where = describeUrl(u
 /** Connects to a configured target; an embedded one is started first and stopped by close(). */
 export async function connect(target: Target, log: Logger): Promise<Db> {
   if (target.kind === 'url') return connectUrl(target.url, log);
-  const server = await startEmbeddedPostgres(target.dataDir, { maxConnections: 1 });
+  const server = await startEmbeddedPostgres(target.dataDir);
   try {
     const db = await connectUrl(server.url, log, `embedded PGlite (${target.dataDir})`);
     return {
