@@ -65,18 +65,25 @@ async function worker(ctx: TableContext, total: number, queue: Cursor[], bucket:
     const current = cursor;
     const done = page.LastEvaluatedKey === undefined;
     current.startKey = page.LastEvaluatedKey;
-    // Choose and request the next page before committing this one.
+    // Keep the segment for its next page (requested now, before this one is committed), or pass
+    // it on after this page is committed: one worker at a time holds a segment, so its pages are
+    // committed in order and its recorded resume key only moves forward.
     turn++;
-    if (done || turn >= PAGES_PER_TURN) {
-      if (!done) queue.push(current);
-      cursor = queue.shift();
-      turn = 0;
-    }
-    inflight = cursor ? fetchPage(ctx, cursor, total, bucket) : undefined;
+    const keep = !done && (turn < PAGES_PER_TURN || queue.length === 0);
+    let next: Cursor | undefined = keep ? current : queue.shift();
+    if (!keep) turn = 0;
+    inflight = next ? fetchPage(ctx, next, total, bucket) : undefined;
     // Marked handled: if committing fails first, this prefetch must not surface as unhandled.
     inflight?.catch(() => undefined);
     // The page's documents and its checkpoint; a failure here ends the worker (and the capture).
     await commitPage(ctx, current.seg, total, page, done);
+    if (!done && !keep) queue.push(current);
+    if (!next && !ctx.signal.aborted) {
+      next = queue.shift();
+      inflight = next ? fetchPage(ctx, next, total, bucket) : undefined;
+      inflight?.catch(() => undefined);
+    }
+    cursor = next;
   }
   // Let an abandoned prefetch settle quietly.
   await inflight?.catch(() => undefined);
