@@ -47,7 +47,8 @@ export class StateFile {
     this.dirty = true;
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      void this.flush();
+      // A failed timed write is retried by the next one; the final flush reports it.
+      this.flush().catch(() => undefined);
     }, STATE_FILE_WRITE_INTERVAL_MS);
   }
 
@@ -59,11 +60,19 @@ export class StateFile {
     if (!this.dirty) return this.writing;
     this.dirty = false;
     const text = JSON.stringify(this.state, null, 2) + '\n';
-    this.writing = this.writing.then(async () => {
-      const tmp = `${this.path}.tmp-${process.pid}`;
-      await writeFile(tmp, text);
-      await rename(tmp, this.path);
-    });
-    return this.writing;
+    const write = this.writing
+      .catch(() => undefined) // an earlier failure does not block later writes
+      .then(async () => {
+        const tmp = `${this.path}.tmp-${process.pid}`;
+        try {
+          await writeFile(tmp, text);
+          await rename(tmp, this.path);
+        } catch (e) {
+          this.dirty = true; // the state in memory is still newer than the file
+          throw new ConnectorError('IO', `cannot write state file ${this.path}: ${(e as Error).message}; the capture's position is not saved until this is fixed`, { cause: e });
+        }
+      });
+    this.writing = write;
+    return write;
   }
 }
