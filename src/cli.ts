@@ -27,12 +27,13 @@ commands:
                                          documents and checkpoints on stdout; with --state,
                                          resume from and keep the committed state in FILE
   pipe --config FILE --into "COMMAND" --materialization-config FILE [--table NAME]...
-       [--state FILE] [--name NAME]
+       [--state FILE] [--name NAME] [--rcu-allocation N]
                                          capture tables into a materialization connector run as
                                          COMMAND (Flow's materialize protocol, JSON), exactly once:
                                          its endpoint keeps the capture's checkpoint with the rows;
                                          --state keeps the pipe's own state (for materializations
-                                         that keep none); --name is the materialization's name
+                                         that keep none); --name is the materialization's name;
+                                         --rcu-allocation caps each table's backfill reads
   combine --schema FILE --key /ptr[,/ptr] [--partial]
                                          reduce NDJSON documents on stdin by key through the
                                          schema's reduce annotations; combined documents on stdout
@@ -73,6 +74,7 @@ async function main(argv: string[]): Promise<void> {
       into: { type: 'string' },
       'materialization-config': { type: 'string' },
       name: { type: 'string' },
+      'rcu-allocation': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

@@ -15,6 +15,7 @@ export interface PipeCliValues {
   table?: string[];
   state?: string;
   name?: string;
+  'rcu-allocation'?: string;
 }
 
 export async function pipeCommand(values: PipeCliValues, deps: { log: Logger; onStop: NonNullable<PipeOptions['onStop']>; env: NodeJS.ProcessEnv; usage: string }): Promise<PipeTotals> {
@@ -26,6 +27,8 @@ export async function pipeCommand(values: PipeCliValues, deps: { log: Logger; on
   redactConfig(captureConfig, deps.log);
   const command = shellWords(need(values.into, '--into "COMMAND"'));
   if (command.length === 0) throw new ConnectorError('BAD_REQUEST', `--into names no command\n\n${deps.usage}`);
+  const rcu = values['rcu-allocation'];
+  if (rcu !== undefined && !/^[0-9]+$/.test(rcu)) throw new ConnectorError('BAD_REQUEST', `--rcu-allocation must be a whole number of read capacity units per second, not ${JSON.stringify(rcu)}`);
   const materializationConfig = await readConfigFile(need(values['materialization-config'], '--materialization-config FILE'));
   return runPipe({
     captureConfig,
@@ -36,5 +39,6 @@ export async function pipeCommand(values: PipeCliValues, deps: { log: Logger; on
     ...(values.table ? { tables: values.table } : {}),
     ...(values.state ? { statePath: values.state } : {}),
     ...(values.name ? { name: values.name } : {}),
+    ...(rcu !== undefined ? { captureResourceConfig: () => ({ rcuAllocation: Number(rcu) }) } : {}),
   });
 }
