@@ -155,7 +155,7 @@ t.test('apply: applied with an actionDescription, the same every time (idempoten
 
 t.test('discover against DynamoDB Local: one binding per capturable table', async (t) => {
   const o = await drive([{ discover: { connectorType: 'IMAGE', config: config() } }]);
-  t.equal(o.error, undefined, o.error?.message);
+  t.equal(o.error, undefined, o.error?.message ?? 'no error');
   const [msg] = checkStdout(t, o) as { discovered: { bindings: { recommendedName: string; resourceConfig: unknown; key: string[] }[] } }[];
   t.equal(o.lines.length, 1);
   const bindings = msg!.discovered.bindings;
@@ -174,7 +174,7 @@ t.test('discover against DynamoDB Local: one binding per capturable table', asyn
 t.test('validate against DynamoDB Local: resource paths in request order', async (t) => {
   const validate = (bindings: unknown[]) => ({ validate: { name: 'acmeCo/dynamodb', connectorType: 'IMAGE', config: config(), bindings } });
   const o = await drive([validate([{ ...eventsBinding, backfill: 1 }, ordersBinding])]);
-  t.equal(o.error, undefined, o.error?.message);
+  t.equal(o.error, undefined, o.error?.message ?? 'no error');
   const [msg] = checkStdout(t, o);
   t.same(msg, { validated: { bindings: [{ resourcePath: ['events'] }, { resourcePath: ['orders'] }] } });
   t.matchSnapshot(sanitize(msg), 'validated response');
@@ -195,7 +195,7 @@ t.test('several requests in one process: spec, discover, validate, apply, answer
     { spec: {} },
   ];
   const o = await drive(requests);
-  t.equal(o.error, undefined, o.error?.message);
+  t.equal(o.error, undefined, o.error?.message ?? 'no error');
   const msgs = checkStdout(t, o);
   t.same(
     msgs.map((m) => Object.keys(m as object)[0]),
@@ -264,7 +264,7 @@ t.test('open against DynamoDB Local: opened, documents and checkpoints, ended by
       stop('SIGTERM');
     },
   });
-  t.equal(o.error, undefined, o.error?.message);
+  t.equal(o.error, undefined, o.error?.message ?? 'no error');
   const msgs = checkStdout(t, o);
   t.equal(o.lines[0], '{"opened":{}}', 'opened first');
   t.match(o.lines[o.lines.length - 1], /^\{"checkpoint":/, 'the last line is a checkpoint');
