@@ -26,6 +26,9 @@ async function main(): Promise<void> {
     await run({ input: process.stdin, output: process.stdout, log, onStop, env: process.env });
     process.exitCode = 0;
   } catch (e) {
+    // Process warnings are emitted on a later tick (the AWS SDK's Node version notice comes with its
+    // first client): let them print first, so that the error is the last stderr line.
+    await new Promise((resolve) => setImmediate(resolve));
     const err = toConnectorError(e);
     const fields: Record<string, unknown> = { code: err.code, ...err.fields };
     if (!isConnectorError(e) || err.code === 'INTERNAL') fields.stack = log.scrub((e as Error)?.stack ?? '');
