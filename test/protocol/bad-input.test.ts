@@ -254,3 +254,29 @@ t.test('stdin closed after open (no acknowledgements): the capture goes on until
   t.equal(code, 0);
   t.match(proc.lines[proc.lines.length - 1], /^\{"checkpoint":/);
 });
+
+t.test('LOG_LEVEL=debug: still no part of the secret in any output, failing or not', async (t) => {
+  const debugEnv = { LOG_LEVEL: 'debug' };
+  const runs: [string, unknown[]][] = [
+    ['discover', [{ discover: { config: config(endpoint) } }]],
+    ['validate', [{ validate: { name: 'acmeCo/dynamodb', config: config(endpoint), bindings: [{ resourceConfig: { table: env.table }, backfill: 0 }] } }]],
+    ['bad auth_type', [{ discover: { config: config(endpoint, { credentials: { auth_type: 'AWSKey', aws_access_key_id: 'AKIAEXAMPLE', aws_secret_access_key: SECRET } }) } }]],
+    ['missing table at open', [open({ config: config(endpoint), bindings: [binding('no_such_table')] })]],
+  ];
+  for (const [name, requests] of runs) {
+    const proc = startConnector(requests, { env: debugEnv, closeStdin: true });
+    proc.child.stdin.on('error', () => undefined);
+    const { code, signal } = await proc.exited;
+    const r: Result = { code, signal, raw: proc.raw(), lines: proc.lines, stderr: proc.stderr, timedOut: false };
+    t.ok(r.stderr.some((l) => l.includes('"level":"debug"')), `${name}: debug lines were logged`);
+    checkNoSecret(t, r);
+  }
+  // A capture, stopped.
+  const proc = startConnector([open({ config: config(endpoint), bindings: [binding(env.table)] })], { env: debugEnv });
+  proc.child.stdin.on('error', () => undefined);
+  await waitFor(() => proc.lines.some((l) => l.startsWith('{"checkpoint"')), 'a checkpoint');
+  proc.child.kill('SIGTERM');
+  const { code, signal } = await proc.exited;
+  t.equal(code, 0);
+  checkNoSecret(t, { code, signal, raw: proc.raw(), lines: proc.lines, stderr: proc.stderr, timedOut: false });
+});
