@@ -177,8 +177,10 @@ export async function runPipe(o: PipeOptions): Promise<PipeTotals> {
       const closedAt = now();
       transaction++;
       const runtimeCheckpoint = encodeCheckpoint({ transaction, captureState: txn.state }) as unknown as JsonObject;
-      const { stats, startedCommit, flushed } = await guard(runTransaction(txn, s.storeBindings, client, runtimeCheckpoint, now));
-      applyConnectorState(state, flushed);
+      const onFlushed = async (flushed: JsonObject): Promise<void> => {
+        if (applyConnectorState(state, flushed)) await state.save();
+      };
+      const { stats, startedCommit } = await guard(runTransaction(txn, s.storeBindings, client, runtimeCheckpoint, { now, onFlushed }));
       applyConnectorState(state, startedCommit);
       state.data.runtimeCheckpoint = runtimeCheckpoint;
       await state.save();
@@ -214,9 +216,13 @@ async function endWithin(conn: ConnectorConn, ms: number): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Applies a response's optional connector-state update to the pipe state (saved with the next save). */
-function applyConnectorState(state: PipeStateFile, body: JsonObject): void {
+/**
+ * Applies a response's optional connector-state update to the pipe state, to be saved with the
+ * next save; true when there was one.
+ */
+function applyConnectorState(state: PipeStateFile, body: JsonObject): boolean {
   const upd = body.state as { updated?: Json; mergePatch?: boolean } | undefined;
-  if (!upd) return;
+  if (!upd) return false;
   state.data.connectorState = applyStateUpdate(state.data.connectorState, upd.updated ?? {}, upd.mergePatch === true);
+  return true;
 }

@@ -48,7 +48,17 @@ function storeMessage(b: StoreBinding, binding: number, key: readonly Json[], do
   return msg;
 }
 
-export async function runTransaction(txn: FeedTxn, bindings: readonly StoreBinding[], client: MaterializeClient, runtimeCheckpoint: JsonObject, now: () => number): Promise<{ stats: TxnStats; startedCommit: JsonObject; flushed: JsonObject }> {
+/**
+ * Runs one transaction through startedCommit. `onFlushed` gets the `flushed` response before any
+ * store is sent (its state update must be durable by then).
+ */
+export async function runTransaction(
+  txn: FeedTxn,
+  bindings: readonly StoreBinding[],
+  client: MaterializeClient,
+  runtimeCheckpoint: JsonObject,
+  hooks: { now: () => number; onFlushed: (flushed: JsonObject) => Promise<void> },
+): Promise<{ stats: TxnStats; startedCommit: JsonObject }> {
   const stats: TxnStats = { documents: txn.documents, loads: 0, loaded: 0, stores: 0, deletes: 0, skipped: 0, startCommitMs: 0 };
   const full = new Map<number, Combiner>();
   const requested = new Map<number, Set<string>>();
@@ -87,7 +97,7 @@ export async function runTransaction(txn: FeedTxn, bindings: readonly StoreBindi
       await client.load(binding, d.key as Json[], packJsonBase64(d.key));
     }
   }
-  const flushed = await client.flush();
+  await hooks.onFlushed(await client.flush());
 
   for (const d of direct) {
     stats.stores++;
@@ -107,8 +117,8 @@ export async function runTransaction(txn: FeedTxn, bindings: readonly StoreBindi
       await client.store(storeMessage(b, binding, d.key, d.doc, exists, d.deleted));
     }
   }
-  const t0 = now();
+  const t0 = hooks.now();
   const startedCommit = await client.startCommit(runtimeCheckpoint);
-  stats.startCommitMs = now() - t0;
-  return { stats, startedCommit, flushed };
+  stats.startCommitMs = hooks.now() - t0;
+  return { stats, startedCommit };
 }

@@ -141,6 +141,16 @@ t.test('the pipe state file keeps the spec, version and runtime checkpoint', asy
   t.same(saved.runtimeCheckpoint, readStore(cfg.path).checkpoint, 'the same checkpoint as the endpoint committed');
 });
 
+t.test("the materialization's connector state is kept in the pipe state file and given back at open", async (t) => {
+  const tmp = dir();
+  const statePath = join(tmp, 'pipe-state.json');
+  const cfg: ScriptedConfig = { path: join(tmp, 'store.json'), connectorState: true };
+  await (await pipe(fakeCapture({ batches: BATCHES.slice(0, 2), explicitAcks: true, endAtEnd: true }), cfg, { statePath })).run;
+  await (await pipe(fakeCapture({ batches: BATCHES, explicitAcks: true, endAtEnd: true }), cfg, { statePath })).run;
+  // Run 1: acknowledge ×3 (after open, after 2 commits), flush ×2, startCommit ×2.
+  t.same(readStore(cfg.path).openStates, [{}, { flushed: 2, started: 2, acknowledged: 3 }]);
+});
+
 t.test('delta updates: no loads, every combined document stored as is, no document field', async (t) => {
   const tmp = dir();
   const cfg: ScriptedConfig = { path: join(tmp, 'store.json'), journal: join(tmp, 'journal.ndjson'), deltaUpdates: true };
