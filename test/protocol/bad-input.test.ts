@@ -280,3 +280,35 @@ t.test('LOG_LEVEL=debug: still no part of the secret in any output, failing or n
   t.equal(code, 0);
   checkNoSecret(t, { code, signal, raw: proc.raw(), lines: proc.lines, stderr: proc.stderr, timedOut: false });
 });
+
+/** NODE_OPTIONS that make the process fail outside any promise chain on SIGUSR2, as a bug would. */
+const crashOnSignal = (how: 'throw' | 'reject'): string => {
+  const body = how === 'throw' ? `throw new Error("boom ${SECRET}")` : `Promise.reject(new Error("boom ${SECRET}"))`;
+  // Spaces would split NODE_OPTIONS: the data URL is percent-encoded.
+  return `--import=data:text/javascript,${encodeURIComponent(`process.on("SIGUSR2", () => { ${body} })`)}`;
+};
+
+for (const how of ['throw', 'reject'] as const) {
+  t.test(`a bug outside every promise chain (${how === 'throw' ? 'uncaught exception' : 'unhandled rejection'}) still ends with one JSON error line`, async (t) => {
+    // The secret is registered by the discover, then the "bug" quotes it.
+    const proc = startConnector([{ discover: { config: config(endpoint) } }], { env: { NODE_OPTIONS: crashOnSignal(how) } });
+    proc.child.stdin.on('error', () => undefined);
+    await waitFor(() => proc.lines.length === 1, 'the discovered response');
+    proc.child.kill('SIGUSR2');
+    const timer = setTimeout(() => proc.child.kill('SIGKILL'), 15_000);
+    const { code, signal } = await proc.exited;
+    clearTimeout(timer);
+    const r: Result = { code, signal, raw: proc.raw(), lines: proc.lines, stderr: proc.stderr, timedOut: false };
+    t.equal(signal, null);
+    t.not(code, 0, 'nonzero exit');
+    t.same(r.lines.map(verbOf), ['discovered'], 'the answer written before the crash is whole');
+    checkStdout(t, r);
+    checkStderr(t, r);
+    const last = JSON.parse(r.stderr[r.stderr.length - 1] ?? '{}') as { level?: string; code?: string; msg?: string };
+    t.equal(last.level, 'error');
+    t.equal(last.code, 'INTERNAL');
+    t.match(last.msg, /boom/);
+    t.match(last.msg, /This is a bug in source-dynamodb/);
+    checkNoSecret(t, r);
+  });
+}
