@@ -8,8 +8,23 @@ import { run } from './run.js';
 
 /** Exit code for every failure (as Estuary's connectors use). */
 const EXIT_FAILURE = 1;
+/** After a crash, how long stdout may take to take the lines already written before we exit anyway. */
+const CRASH_EXIT_GRACE_MS = 5_000;
 
 const log = createLogger((line) => process.stderr.write(line), parseLevel(process.env.LOG_LEVEL));
+
+// A bug that escapes every promise chain (a throw in a timer or event handler) still ends with one
+// JSON error line, scrubbed of secrets, instead of Node's plain-text trace.
+const crash = (e: unknown): void => {
+  const err = toConnectorError(e);
+  log.error(err.message, { code: err.code, ...err.fields, stack: log.scrub((e as Error)?.stack ?? '') });
+  process.exitCode = EXIT_FAILURE;
+  process.stdout.write('', () => process.exit());
+  // A reader that stopped reading stdout must not keep a crashed process alive.
+  setTimeout(() => process.exit(), CRASH_EXIT_GRACE_MS);
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 
 async function main(): Promise<void> {
   const onStop = (handler: (reason: string) => void): (() => void) => {
