@@ -14,13 +14,17 @@ const EMBEDDED_JS = fileURLToPath(new URL('../../../dist/materialize-postgres/em
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mpg-embedded-'));
 t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/** PGlite creates a new folder (initdb) in ~5 s, much longer on a busy machine. */
+const FIRST_START_MS = 180_000;
+/** Reopening an existing folder takes about a second. */
+const REOPEN_MS = 60_000;
 const CHECKPOINT = '{"sources":{"acmeCo/orders/pivot=00":{"readThrough":"42"}},"captureState":{"n":12345678901234567890123456789}}';
 
 t.test('a materialization into an embedded folder survives restarts; the helper serves it afterwards', async (t) => {
   const dataDir = path.join(tmp, 'db1');
   const config = { embedded: { dataDir } };
   const m = materialization(config, [ordersBinding('orders')]);
-  const c = startMaterializeProcess([
+  const c = startMaterializeProcess(t, [
     { apply: { materialization: m } },
     { open: { materialization: m } },
     { acknowledge: {} },
@@ -29,9 +33,10 @@ t.test('a materialization into an embedded folder survives restarts; the helper 
     `{"startCommit":{"runtimeCheckpoint":${CHECKPOINT}}}`,
     { acknowledge: {} },
   ]);
-  for (const want of ['applied', 'opened', 'acknowledged', 'flushed', 'startedCommit', 'acknowledged']) await c.next(want);
+  await c.next('applied', FIRST_START_MS);
+  for (const want of ['opened', 'acknowledged', 'flushed', 'startedCommit', 'acknowledged']) await c.next(want);
 
-  const rival = startMaterializeProcess([{ open: { materialization: m } }], {});
+  const rival = startMaterializeProcess(t, [{ open: { materialization: m } }], {});
   rival.child.stdin.end();
   t.same(await rival.exited, { code: 1, signal: null }, 'one process per folder');
   t.match(rival.lastLog(), { code: 'BAD_CONFIG', msg: new RegExp(`is in use by process ${c.child.pid}`) });
@@ -40,8 +45,8 @@ t.test('a materialization into an embedded folder survives restarts; the helper 
   t.same(await c.exited, { code: 0, signal: null });
   t.notOk(fs.existsSync(`${dataDir}.lock`), 'the lock is released at exit');
 
-  const again = startMaterializeProcess([{ open: { materialization: m } }]);
-  const opened = (await again.next('opened')) as { opened: { runtimeCheckpoint: never } };
+  const again = startMaterializeProcess(t, [{ open: { materialization: m } }]);
+  const opened = (await again.next('opened', REOPEN_MS)) as { opened: { runtimeCheckpoint: never } };
   t.equal(stringify(opened.opened.runtimeCheckpoint), CHECKPOINT);
   again.child.stdin.end();
   t.equal((await again.exited).code, 0);
@@ -60,7 +65,7 @@ t.test('a process hosting startEmbeddedPostgres killed -9: committed data surviv
   const host = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const out = new LineQueue();
   host.stdout.on('data', (c: Buffer) => out.push(c.toString('utf8')));
-  const url = await out.next('the embedded server URL', 60_000);
+  const url = await out.next('the embedded server URL', FIRST_START_MS);
   t.match(url, /^postgres:\/\/postgres@127\.0\.0\.1:[0-9]+\/postgres$/);
   // PGlite is one session: the socket server runs one connection's transaction at a time, and
   // other connections wait until it ends. So the second client reads only between transactions.

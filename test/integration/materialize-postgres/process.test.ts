@@ -2,14 +2,14 @@
 // against PGlite always and against a real PostgreSQL server when TEST_POSTGRES_URL is set.
 import t from 'tap';
 import { stringify } from '../../../src/json/stringify.js';
-import { materialization, ordersBinding, orderStoreLine, postgresTargets, startMaterializeProcess } from '../../fixtures/postgres.js';
+import { materialization, ordersBinding, orderStoreLine, postgresTargets, startMaterializeProcess, type Teardownable } from '../../fixtures/postgres.js';
 
 const BIG = '-98765432109876543210987654321098765.43'; // 38 digits and a sign
 const checkpoint = (n: number): string => `{"sources":{"acmeCo/orders/pivot=00":{"readThrough":"${n}"}},"captureState":{"seq":${n}123456789012345678901234567890}}`;
 
 /** Runs one process through apply and a committed transaction of `ids`, then EOF. */
-async function commitOnce(m: unknown, ids: string[], n: number): Promise<void> {
-  const c = startMaterializeProcess([{ open: { materialization: m } }, { acknowledge: {} }, { flush: {} }, ...ids.map((id) => orderStoreLine(id, { name: `n${n}`, price: BIG })), `{"startCommit":{"runtimeCheckpoint":${checkpoint(n)}}}`, { acknowledge: {} }]);
+async function commitOnce(t: Teardownable, m: unknown, ids: string[], n: number): Promise<void> {
+  const c = startMaterializeProcess(t, [{ open: { materialization: m } }, { acknowledge: {} }, { flush: {} }, ...ids.map((id) => orderStoreLine(id, { name: `n${n}`, price: BIG })), `{"startCommit":{"runtimeCheckpoint":${checkpoint(n)}}}`, { acknowledge: {} }]);
   for (const want of ['opened', 'acknowledged', 'flushed', 'startedCommit', 'acknowledged']) await c.next(want);
   c.child.stdin.end();
   const exit = await c.exited;
@@ -21,7 +21,7 @@ for (const target of postgresTargets(t)) {
     t.test('spec, validate, apply twice, a transaction, restart', async (t) => {
       const pg = await target.start(t);
       const m = materialization(pg.config, [ordersBinding('orders')]);
-      const c = startMaterializeProcess([
+      const c = startMaterializeProcess(t, [
         { spec: {} },
         { validate: { name: m.name, config: pg.config, bindings: [{ resourceConfig: { table: 'orders' }, collection: ordersBinding('orders').collection }] } },
         { apply: { materialization: m } },
@@ -35,7 +35,7 @@ for (const target of postgresTargets(t)) {
       t.same(await c.exited, { code: 0, signal: null });
       t.notMatch(c.raw(), /[^\n]$/, 'stdout ends with a whole line');
 
-      await commitOnce(m, ['1', '9007199254740993', BIG.replace('-', '').replace('.', '')], 1);
+      await commitOnce(t, m, ['1', '9007199254740993', BIG.replace('-', '').replace('.', '')], 1);
       const rows = await pg.query(`SELECT id::text, name, price::text FROM "${pg.schema}".orders ORDER BY orders.id`);
       t.same(
         rows.map((r) => [r.id, r.price]),
@@ -47,7 +47,7 @@ for (const target of postgresTargets(t)) {
         'exact keys and values',
       );
 
-      const again = startMaterializeProcess([{ open: { materialization: m } }]);
+      const again = startMaterializeProcess(t, [{ open: { materialization: m } }]);
       const opened = (await again.next('opened')) as { opened: { runtimeCheckpoint: never } };
       t.equal(stringify(opened.opened.runtimeCheckpoint), checkpoint(1), 'opened.runtimeCheckpoint is what the last commit stored, exactly');
       again.child.stdin.end();
@@ -57,14 +57,14 @@ for (const target of postgresTargets(t)) {
     t.test('a stale process fails with one error line and commits nothing', async (t) => {
       const pg = await target.start(t);
       const m = materialization(pg.config, [ordersBinding('orders')]);
-      const apply = startMaterializeProcess([{ apply: { materialization: m } }]);
+      const apply = startMaterializeProcess(t, [{ apply: { materialization: m } }]);
       await apply.next('applied');
       apply.child.stdin.end();
       await apply.exited;
 
-      const older = startMaterializeProcess([{ open: { materialization: m } }, { acknowledge: {} }, { flush: {} }]);
+      const older = startMaterializeProcess(t, [{ open: { materialization: m } }, { acknowledge: {} }, { flush: {} }]);
       for (const want of ['opened', 'acknowledged', 'flushed']) await older.next(want);
-      const newer = startMaterializeProcess([{ open: { materialization: m } }]);
+      const newer = startMaterializeProcess(t, [{ open: { materialization: m } }]);
       await newer.next('opened');
       older.send(JSON.parse(orderStoreLine('1', { name: 'stale' })));
       older.send(JSON.parse(`{"startCommit":{"runtimeCheckpoint":${checkpoint(7)}}}`));
@@ -79,13 +79,13 @@ for (const target of postgresTargets(t)) {
     t.test('kill -9 inside a transaction: nothing of it lands; restart resumes from the last commit', async (t) => {
       const pg = await target.start(t);
       const m = materialization(pg.config, [ordersBinding('orders')]);
-      const apply = startMaterializeProcess([{ apply: { materialization: m } }]);
+      const apply = startMaterializeProcess(t, [{ apply: { materialization: m } }]);
       await apply.next('applied');
       apply.child.stdin.end();
       await apply.exited;
-      await commitOnce(m, ['1', '2'], 1);
+      await commitOnce(t, m, ['1', '2'], 1);
 
-      const c = startMaterializeProcess([{ open: { materialization: m } }, { acknowledge: {} }, { flush: {} }]);
+      const c = startMaterializeProcess(t, [{ open: { materialization: m } }, { acknowledge: {} }, { flush: {} }]);
       for (const want of ['opened', 'acknowledged', 'flushed']) await c.next(want);
       c.child.stdin.on('error', () => undefined); // writes still buffered when the child dies
       const stores = Array.from({ length: 3000 }, (_, i) => orderStoreLine(String(100 + i), { name: 'lost' })); // past a batch: rows written, not committed
@@ -99,7 +99,7 @@ for (const target of postgresTargets(t)) {
         { id: '1', name: 'n1' },
         { id: '2', name: 'n1' },
       ]);
-      const again = startMaterializeProcess([{ open: { materialization: m } }]);
+      const again = startMaterializeProcess(t, [{ open: { materialization: m } }]);
       const opened = (await again.next('opened')) as { opened: { runtimeCheckpoint: never } };
       t.equal(stringify(opened.opened.runtimeCheckpoint), checkpoint(1));
       again.child.stdin.end();
@@ -109,7 +109,7 @@ for (const target of postgresTargets(t)) {
 }
 
 t.test('an unreachable server: IO error naming host and port, no password', async (t) => {
-  const c = startMaterializeProcess([{ apply: { materialization: materialization({ connectionUri: 'postgres://flow:hunter22@127.0.0.1:1/db' }, [ordersBinding('orders')]) } }]);
+  const c = startMaterializeProcess(t, [{ apply: { materialization: materialization({ connectionUri: 'postgres://flow:hunter22@127.0.0.1:1/db' }, [ordersBinding('orders')]) } }]);
   c.child.stdin.end();
   t.same(await c.exited, { code: 1, signal: null });
   t.match(c.lastLog(), { level: 'error', code: 'IO', msg: /cannot reach PostgreSQL at 127\.0\.0\.1:1\/db/ });
