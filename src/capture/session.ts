@@ -65,7 +65,17 @@ export async function openSession(plan: CapturePlan, deps: SessionDeps): Promise
   const reductions = new Map<number, BindingReduction>();
   for (const b of plan.bindings) {
     try {
-      reductions.set(b.binding, { keyPointers: b.collectionKey, schema: SchemaIndex.compile(b.writeSchema), keyIsTableKey: false });
+      let warned = false;
+      const onRejected = (e: unknown): void => {
+        if (warned) return;
+        warned = true;
+        deps.log.warn('a document does not match the collection schema, so same-key documents are not combined for it; re-run discover (or set discoverSampleSize: 0) if an attribute changed its type', {
+          binding: b.binding,
+          table: b.table,
+          problem: (e as Error).message,
+        });
+      };
+      reductions.set(b.binding, { keyPointers: b.collectionKey, schema: SchemaIndex.compile(b.writeSchema), keyIsTableKey: false, onRejected });
     } catch (e) {
       const err = toConnectorError(e);
       throw new ConnectorError(err.code === 'INTERNAL' ? 'BAD_SCHEMA' : err.code, `binding ${b.binding} (table "${b.table}"): its collection's write schema cannot be used: ${err.message}`, { cause: e });

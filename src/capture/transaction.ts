@@ -18,6 +18,8 @@ export interface BindingReduction {
   schema: SchemaIndex;
   /** The collection key is the table's key, so OutputDoc.key identifies documents as it is. */
   keyIsTableKey: boolean;
+  /** Called when the write schema rejects a document (it is then written uncombined). */
+  onRejected?: (err: unknown) => void;
 }
 
 /**
@@ -36,6 +38,8 @@ class BindingTxn {
   private readonly lone = new Map<string, OutputDoc>();
   private combiner: Combiner | undefined;
   private readonly combined = new Set<string>();
+  /** Keys with a document the write schema rejects: their documents leave uncombined, in order. */
+  private readonly apart = new Map<string, OutputDoc[]>();
   docsIn = 0;
 
   constructor(
@@ -46,8 +50,14 @@ class BindingTxn {
   add(d: OutputDoc): void {
     this.docsIn++;
     const id = this.reduction.keyIsTableKey ? d.key : this.keyOf(asObject(d));
+    const kept = this.apart.get(id);
+    if (kept) {
+      kept.push(d);
+      return;
+    }
     if (this.combined.has(id)) {
-      this.combiner!.add(asObject(d));
+      if (this.accepts(d)) this.combiner!.add(asObject(d));
+      else this.apart.set(id, [d]); // after the combined ones of its key
       return;
     }
     const first = this.lone.get(id);
@@ -55,11 +65,30 @@ class BindingTxn {
       this.lone.set(id, d);
       return;
     }
+    this.lone.delete(id);
+    if (!this.accepts(first) || !this.accepts(d)) {
+      this.apart.set(id, [first, d]);
+      return;
+    }
     this.combiner ??= new Combiner({ schema: this.reduction.schema, keyPointers: this.reduction.keyPointers, mode: 'partial' });
     this.combiner.add(asObject(first));
     this.combiner.add(asObject(d));
-    this.lone.delete(id);
     this.combined.add(id);
+  }
+
+  /**
+   * Whether the write schema accepts a document, so its reduce annotations can be selected. One it
+   * rejects (an attribute whose type the discover sample never saw) is not combined: it leaves as
+   * it is, and the runtime's own validation reports it; the capture does not fail here.
+   */
+  private accepts(d: OutputDoc): boolean {
+    try {
+      this.reduction.schema.annotate(asObject(d));
+      return true;
+    } catch (e) {
+      this.reduction.onRejected?.(e);
+      return false;
+    }
   }
 
   /** The combined documents' texts; the transaction is spent afterwards. */
@@ -67,6 +96,7 @@ class BindingTxn {
     const out: string[] = [];
     for (const d of this.lone.values()) out.push(d.text ?? stringify(d.doc!));
     if (this.combiner) for (const d of this.combiner.drainSync()) out.push(stringify(d.doc));
+    for (const docs of this.apart.values()) for (const d of docs) out.push(d.text ?? stringify(d.doc!));
     return out;
   }
 }
