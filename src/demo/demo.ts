@@ -9,9 +9,18 @@ import { startDynamoDBLocal } from '../local/dynamodb-local.js';
 import { createLogger, parseLevel } from '../log.js';
 import { buildOpenRequest } from '../cli/capture.js';
 import { run } from '../run.js';
+import { runPipe } from '../pipe/run-pipe.js';
+import { startEmbeddedPostgres } from '../materialize-postgres/embedded.js';
+import pg from 'pg';
+import { fileURLToPath } from 'node:url';
+
+/** The materialization connector this repository ships, run as its own process by the pipe. */
+const MATERIALIZE_POSTGRES = fileURLToPath(new URL('../materialize-postgres/main.js', import.meta.url));
 
 /** How long the demo keeps capturing after its last write, to show the stream catching up. */
 const SETTLE_MS = 3_000;
+/** Time for the pipe to set up both connectors and finish the backfill before the live writes. */
+const PIPE_WARMUP_MS = 8_000;
 const TABLE = 'demo_orders';
 const CREDENTIALS = { accessKeyId: 'demo', secretAccessKey: 'demo-secret' };
 
@@ -88,7 +97,48 @@ async function main(): Promise<void> {
     await capture;
     input.end();
     client.destroy();
-    say('done: numbers stayed exact (keys past 2^53, 30-digit totals), the removed coupon is an explicit null, the delete is op "d"');
+    say('captured: numbers stayed exact (keys past 2^53, 30-digit totals), the removed coupon is an explicit null, the delete is op "d"');
+
+    say('pipe: the same table into PostgreSQL (embedded PGlite, in-process), exactly once, while it changes');
+    const postgres = await startEmbeddedPostgres('memory://');
+    try {
+      let stopPipe: ((reason: string) => void) | undefined;
+      const piping = runPipe({
+        captureConfig: config,
+        tables: [TABLE],
+        materialization: { command: [process.execPath, MATERIALIZE_POSTGRES], config: { connectionUri: postgres.url } },
+        log,
+        env: process.env,
+        onStop: (h) => ((stopPipe = h), () => undefined),
+      });
+      await sleep(PIPE_WARMUP_MS);
+      await client.send(new PutItemCommand({ TableName: TABLE, Item: { customerId: { S: 'c-7' }, orderId: { N: '77' }, total: { N: '99999999999999999999.99' }, status: { S: 'new' } } }));
+      await client.send(
+        new UpdateItemCommand({
+          TableName: TABLE,
+          Key: { customerId: { S: 'c-9' }, orderId: { N: '1' } },
+          UpdateExpression: 'SET #s = :s',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': { S: 'paid' } },
+        }),
+      );
+      await sleep(SETTLE_MS);
+      stopPipe?.('demo finished');
+      await piping;
+      const db = new pg.Client({ connectionString: postgres.url });
+      await db.connect();
+      try {
+        // Every value as the server's text: NUMERIC stays exact.
+        const rows = await db.query({ text: `SELECT "customerId", "orderId"::text, total::text, status, coupon FROM ${TABLE} ORDER BY 1, 2`, rowMode: 'array' });
+        say(`rows in PostgreSQL table ${TABLE}:`);
+        process.stdout.write(['customerId | orderId | total | status | coupon', ...rows.rows.map((r: unknown[]) => r.map((v) => (v === null ? 'NULL' : String(v))).join(' | '))].join('\n') + '\n');
+      } finally {
+        await db.end();
+      }
+    } finally {
+      await postgres.stop();
+    }
+    say('done');
   } finally {
     await local.stop();
   }

@@ -2,7 +2,6 @@
 import type { Verbs } from '../protocol/dispatch.js';
 import { apply } from './apply.js';
 import type { VerbDeps } from './deps.js';
-import { open } from './open.js';
 import { spec } from './spec.js';
 
 export type { VerbDeps };
@@ -23,6 +22,7 @@ export function createVerbs(deps: VerbDeps): Verbs {
           return apply(body);
       }
     },
-    open: (body) => open(body, deps),
+    // The capture engine loads only for open: spec, discover, validate and apply start faster.
+    open: async (body) => (await import('./open.js')).open(body, deps),
   };
 }
