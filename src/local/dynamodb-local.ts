@@ -102,7 +102,8 @@ async function launch(java: string, dir: string, port: number, log?: (line: stri
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const release = killWithParent(child, pid);
   child.once('exit', release);
-  child.once('exit', (code, signal) => {
+  // 'close' comes after the output streams are drained, so the message holds the last lines.
+  child.once('close', (code, signal) => {
     failure ??= new DynamoDBLocalError(
       'EXITED_EARLY',
       `DynamoDB Local exited before it was ready (${signal ?? `exit code ${code}`}). Last output:\n${lastOutput(err, out)}`,
