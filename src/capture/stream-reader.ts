@@ -38,15 +38,34 @@ export async function listShards(ctx: Pick<TableContext, 'rpc' | 'signal' | 'bin
     }
     const d = out.StreamDescription;
     if (d?.StreamStatus && d.StreamStatus !== 'ENABLED' && d.StreamStatus !== 'ENABLING') {
+      // A deleted table's stream stays listed as DISABLED: tell that apart, it needs another fix.
+      if (await tableIsGone(ctx)) {
+        throw new ConnectorError(
+          'AWS_NOT_FOUND',
+          `binding ${ctx.binding} (table "${ctx.table}"): the table was deleted (its stream is ${d.StreamStatus} and DescribeTable finds no such table). Remove the binding, or re-create the table with a NEW_AND_OLD_IMAGES stream and re-backfill this binding`,
+          { fields: { binding: ctx.binding, table: ctx.table } },
+        );
+      }
       throw new ConnectorError(
         'STREAM_LOST',
         `binding ${ctx.binding} (table "${ctx.table}"): its stream is ${d.StreamStatus}; changes are no longer recorded. Re-enable the stream with view type NEW_AND_OLD_IMAGES and re-backfill this binding`,
+        { fields: { binding: ctx.binding, table: ctx.table } },
       );
     }
     for (const s of d?.Shards ?? []) shards.push(toListed(s));
     start = d?.LastEvaluatedShardId;
   } while (start);
   return shards;
+}
+
+/** True when DescribeTable says the table does not exist (any other answer: false). */
+async function tableIsGone(ctx: Pick<TableContext, 'rpc' | 'signal' | 'table'>): Promise<boolean> {
+  try {
+    await ctx.rpc.call('dynamodb', 'DescribeTable', { TableName: ctx.table }, ctx.signal);
+    return false;
+  } catch (e) {
+    return classify(e) === 'not-found';
+  }
 }
 
 export class StreamReader {
