@@ -132,8 +132,10 @@ t.test('a fault that never ends: bounded attempts, then a clear error at a check
     t.equal(err.code, run.code, `${run.name}: ${err.code}`);
     t.match(err.message, run.message, `${run.name}: the message names binding, table, operation and what to do`);
     const hit = proxy.requests.slice(from).filter((r) => r.operation === run.op && !delivered(r));
-    const first = hit[0]!;
-    t.equal(hit.filter((r) => isDeepStrictEqual(r.body, first.body)).length, MAX, `${run.name}: the same request was tried exactly ${MAX} times`);
+    // Several workers may hit the fault at once; the first to use up its attempts stops the
+    // others, so the most-tried request shows the bound and none goes past it.
+    const tries = hit.map((r) => hit.filter((o) => isDeepStrictEqual(o.body, r.body)).length);
+    t.equal(Math.max(...tries), MAX, `${run.name}: the same request was tried exactly ${MAX} times`);
     t.ok(endsCommitted(cap.lines), `${run.name}: the output ends at a checkpoint`);
   }
 });
