@@ -8,9 +8,9 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Json, JsonObject } from '../../../src/json/value.js';
 import { withDynamoDBLocal, createStreamTable } from '../../fixtures/dynamodb-local.js';
 import { captureInProcess, type InProcessCapture } from '../../fixtures/in-process-capture.js';
-import { foldState } from '../../fixtures/connector-process.js';
+import { foldState, startConnector } from '../../fixtures/connector-process.js';
 import { FaultProxy, type ProxiedRequest } from '../../fixtures/fault-proxy.js';
-import { backfillDone, delivered, duplicates, endsCommitted, failureOf, fastRpc, waitFor } from '../../fixtures/fault-checks.js';
+import { backfillDone, delivered, duplicates, endsCommitted, failureOf, fastRpc, openRequest, waitFor } from '../../fixtures/fault-checks.js';
 import { committedDocs, diffFoldWithTable, scanRows, type TableShape } from '../../fixtures/workload.js';
 
 const { endpoint, client } = await withDynamoDBLocal(t);
@@ -111,7 +111,7 @@ t.test('one TrimmedDataAccessException (DynamoDB Local calls an idle iterator tr
   t.same(await fold(table, cap.lines), [], 'fold equals table');
 });
 
-t.test('TrimmedDataAccessException again after re-acquiring: STREAM_LOST naming the binding, then re-backfill', async (t) => {
+t.test('TrimmedDataAccessException again after re-acquiring, or at the resume point: STREAM_LOST naming the binding', async (t) => {
   const table = 'trimmed';
   await createStreamTable(client, table);
   const cap = await capture(table);
@@ -237,4 +237,21 @@ t.test('advanced.autoRebackfill also repairs a vanished shard', async (t) => {
   t.ok(cap.logs.some((l) => l.includes('"level":"warn"') && l.includes('re-backfilling the binding automatically') && l.includes('vanished before they were read to the end')), 'the warning says why');
   t.ok(endsCommitted(cap.lines));
   t.same(await fold(table, cap.lines), [], 'fold equals table');
+});
+
+t.test('as a process: advanced.autoRebackfill in the endpoint config re-backfills instead of failing', async (t) => {
+  const table = 'auto_process';
+  await createStreamTable(client, table);
+  await put(table, 'a', 'one');
+  const proc = startConnector([openRequest(proxy.url, table, {}, { advanced: { autoRebackfill: true } })]);
+  await waitFor(() => committedDocs(proc.lines).some((d) => d.doc.pk === 'a'), 'the item is captured');
+  const stop = proxy.inject({ operation: 'GetRecords', when: forStream(table), times: 2, fault: { awsError: 'TrimmedDataAccessException' } });
+  await put(table, 'b', 'two');
+  const resetLine = `{"checkpoint":{"state":{"updated":{"bindingStateV1":{"${table}.v1":null}},"mergePatch":true}}}`;
+  await waitFor(() => proc.lines.includes(resetLine) && committedDocs(proc.lines.slice(proc.lines.indexOf(resetLine))).some((d) => d.doc.pk === 'b'), 'the binding starts over and captures the later write');
+  stop();
+  t.ok(proc.stderr.some((l) => l.includes('"level":"warn"') && l.includes('re-backfilling the binding automatically')), 'logged as a warning');
+  proc.child.kill('SIGTERM');
+  t.equal((await proc.exited).code, 0, 'the capture ran on and stopped cleanly');
+  t.ok(endsCommitted(proc.lines));
 });
