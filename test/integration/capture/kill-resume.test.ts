@@ -71,6 +71,9 @@ t.test('SIGKILL during backfill and streaming loses nothing committed', async (t
   writing = false;
   await writer;
   const last = startConnector([openRequest(endpoint, state)]);
+  // On a loaded machine the last run may take a while to start: wait for its backfill to be
+  // recorded as finished (bounded, not asserted on time), then for its output to go quiet.
+  for (let waited = 0; !bindingState(foldState(state, last.lines))?.backfillFinishedAt && waited < 180_000; waited += 200) await sleep(200);
   await waitQuiet(() => last.lines.length, 4000);
   last.child.kill('SIGTERM');
   const { code } = await last.exited;
