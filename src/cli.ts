@@ -2,6 +2,7 @@
 // The human CLI over the connector's core: spec, discover, capture and combine without writing
 // protocol messages by hand. Errors end with one JSON log line on stderr and a nonzero exit.
 import './warnings.js';
+import { onStopSignals } from './signals.js';
 import { parseArgs } from 'node:util';
 import { readConfigFile } from './cli/config-file.js';
 import { captureCommand } from './cli/capture.js';
@@ -43,16 +44,7 @@ lines on stderr; LOG_LEVEL=debug|info|warn|error.`;
 
 const log = createLogger((line) => process.stderr.write(line), parseLevel(process.env.LOG_LEVEL));
 
-function onStop(handler: (reason: string) => void): () => void {
-  const term = (): void => handler('SIGTERM');
-  const int = (): void => handler('SIGINT');
-  process.on('SIGTERM', term);
-  process.on('SIGINT', int);
-  return () => {
-    process.off('SIGTERM', term);
-    process.off('SIGINT', int);
-  };
-}
+const onStop = onStopSignals;
 
 function required(v: string | undefined, flag: string): string {
   if (!v) throw new ConnectorError('BAD_REQUEST', `missing ${flag}\n\n${USAGE}`);

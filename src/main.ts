@@ -2,6 +2,7 @@
 // Process shell: wires stdin/stdout/stderr and signals to run(), and maps errors to exit codes.
 // Any failure ends with one JSON log line naming the problem and the fix, and a nonzero exit.
 import './warnings.js';
+import { onStopSignals } from './signals.js';
 import { isConnectorError, toConnectorError } from './errors.js';
 import { createLogger, parseLevel } from './log.js';
 import { run } from './run.js';
@@ -27,16 +28,7 @@ process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
 
 async function main(): Promise<void> {
-  const onStop = (handler: (reason: string) => void): (() => void) => {
-    const term = (): void => handler('SIGTERM');
-    const int = (): void => handler('SIGINT');
-    process.on('SIGTERM', term);
-    process.on('SIGINT', int);
-    return () => {
-      process.off('SIGTERM', term);
-      process.off('SIGINT', int);
-    };
-  };
+  const onStop = onStopSignals;
   try {
     await run({ input: process.stdin, output: process.stdout, log, onStop, env: process.env });
     process.exitCode = 0;

@@ -3,6 +3,7 @@
 // and maps errors to exit codes. Any failure ends with one JSON log line naming the problem and
 // the fix, and a nonzero exit; stdout carries only whole protocol lines.
 import '../warnings.js';
+import { onStopSignals } from '../signals.js';
 import { format } from 'node:util';
 import { isConnectorError, toConnectorError } from '../errors.js';
 import { createLogger, parseLevel } from '../log.js';
@@ -19,16 +20,7 @@ console.log = console.info = console.debug = (...args: unknown[]) => log.debug(f
 console.warn = (...args: unknown[]) => log.warn(format(...args), { from: 'console' });
 
 async function main(): Promise<void> {
-  const onStop = (handler: (reason: string) => void): (() => void) => {
-    const term = (): void => handler('SIGTERM');
-    const int = (): void => handler('SIGINT');
-    process.on('SIGTERM', term);
-    process.on('SIGINT', int);
-    return () => {
-      process.off('SIGTERM', term);
-      process.off('SIGINT', int);
-    };
-  };
+  const onStop = onStopSignals;
   try {
     await runMaterialize({ input: process.stdin, output: process.stdout, log, onStop });
     process.exitCode = 0;
