@@ -1,16 +1,17 @@
-// Materialize requests from stdin: JSON lines framed by split2 with the same length cap as the
-// capture's reader (src/protocol/reader.ts), but parsed losslessly, because keys, values and
+// Materialize requests from stdin: JSON lines framed by the capture's reader (src/protocol/reader.ts,
+// same length cap), but parsed losslessly, because keys, values and
 // documents carry exact numbers (38-digit DynamoDB numbers, keys past 2^53) that must reach
 // NUMERIC columns digit for digit. Each request is then validated against
 // protocol/materialize-request.schema.json by the shared validator.
-import type { Readable } from 'node:stream';
-import split2 from 'split2';
 import { ConnectorError } from '../errors.js';
 import type * as M from '../generated/materialize-request.js';
 import { parseJson } from '../json/parse.js';
 import { isJsonObject, isLosslessNumber, type Json } from '../json/value.js';
-import { MAX_REQUEST_LINE_CHARS } from '../protocol/reader.js';
 import { validateAgainst } from '../protocol/validator.js';
+import type { TextLine as Line } from '../protocol/reader.js';
+
+/** Framing is the capture's (same cap, same errors); only the parsing differs. */
+export { readLines, type TextLine as Line } from '../protocol/reader.js';
 
 const REQUEST_SCHEMA = 'materialize-request.schema.json';
 
@@ -27,32 +28,6 @@ export type MaterializeRequestParts =
   | { verb: 'flush'; body: M.Flush }
   | { verb: 'store'; body: M.Store }
   | { verb: 'startCommit'; body: M.StartCommit };
-
-export interface Line {
-  lineNo: number;
-  text: string;
-}
-
-/** Non-empty lines of stdin; throws BAD_REQUEST past the length cap, IO when reading fails. */
-export async function* readLines(input: Readable, maxLineChars = MAX_REQUEST_LINE_CHARS): AsyncGenerator<Line> {
-  const lines = input.pipe(split2({ maxLength: maxLineChars }));
-  input.on('error', (err) => lines.destroy(err));
-  let lineNo = 0;
-  const tooLong = (n: number): ConnectorError =>
-    new ConnectorError('BAD_REQUEST', `request line ${n} is longer than the limit of ${maxLineChars} characters; send smaller requests`, { fields: { line: n } });
-  try {
-    for await (const raw of lines as AsyncIterable<string>) {
-      lineNo++;
-      if (raw.length > maxLineChars) throw tooLong(lineNo);
-      if (raw.trim() !== '') yield { lineNo, text: raw };
-    }
-  } catch (e) {
-    if (e instanceof ConnectorError) throw e;
-    const msg = (e as Error).message ?? String(e);
-    if (msg === 'maximum buffer reached') throw tooLong(lineNo + 1);
-    throw new ConnectorError('IO', `reading requests from stdin failed: ${msg}`, { cause: e });
-  }
-}
 
 /** Numbers as JSON.parse gives them: for requests whose numbers are counts and settings. */
 function toPlain(v: Json): Json {

@@ -13,8 +13,17 @@ export interface RequestLine {
   value: unknown;
 }
 
-/** Async iterator of parsed request lines; throws ConnectorError('BAD_REQUEST') on a bad line. */
-export async function* readRequests(input: Readable, maxLineChars = MAX_REQUEST_LINE_CHARS): AsyncGenerator<RequestLine> {
+export interface TextLine {
+  /** 1-based line number on stdin, for error messages. */
+  lineNo: number;
+  text: string;
+}
+
+/**
+ * Non-blank lines of a stream, framed by split2 with a length cap: BAD_REQUEST past the cap,
+ * IO when reading fails. Shared by the capture's and the materialization's request readers.
+ */
+export async function* readLines(input: Readable, maxLineChars = MAX_REQUEST_LINE_CHARS): AsyncGenerator<TextLine> {
   const lines = input.pipe(split2({ maxLength: maxLineChars }));
   let lineNo = 0;
   input.on('error', (err) => lines.destroy(err));
@@ -23,33 +32,38 @@ export async function* readRequests(input: Readable, maxLineChars = MAX_REQUEST_
       lineNo++;
       // split2 only checks the unterminated remainder; a long line inside one chunk passes it.
       if (raw.length > maxLineChars) throw tooLong(lineNo, maxLineChars);
-      const text = raw.trim();
-      if (text === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        // V8 quotes a piece of the input ('Unexpected token 'S', ..."key":SECRET"... is not valid
-        // JSON'), which may be part of a secret: keep only what the parser says is wrong.
-        const why = (e as Error).message.replace(/(?:, )?(?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '') || 'unexpected input';
-        throw new ConnectorError(
-          'BAD_REQUEST',
-          `request line ${lineNo} is not valid JSON (${why}); each request must be one JSON object on one line`,
-          { fields: { line: lineNo } },
-        );
-      }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new ConnectorError('BAD_REQUEST', `request line ${lineNo} is not a JSON object; each request must be one JSON object such as {"spec":{...}}`, {
-          fields: { line: lineNo },
-        });
-      }
-      yield { lineNo, value };
+      if (raw.trim() !== '') yield { lineNo, text: raw };
     }
   } catch (e) {
     if (e instanceof ConnectorError) throw e;
     const msg = (e as Error).message ?? String(e);
     if (msg === 'maximum buffer reached') throw tooLong(lineNo + 1, maxLineChars);
     throw new ConnectorError('IO', `reading requests from stdin failed: ${msg}`, { cause: e });
+  }
+}
+
+/** Async iterator of parsed request lines; throws ConnectorError('BAD_REQUEST') on a bad line. */
+export async function* readRequests(input: Readable, maxLineChars = MAX_REQUEST_LINE_CHARS): AsyncGenerator<RequestLine> {
+  for await (const { lineNo, text } of readLines(input, maxLineChars)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text.trim());
+    } catch (e) {
+      // V8 quotes a piece of the input ('Unexpected token 'S', ..."key":SECRET"... is not valid
+      // JSON'), which may be part of a secret: keep only what the parser says is wrong.
+      const why = (e as Error).message.replace(/(?:, )?(?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '') || 'unexpected input';
+      throw new ConnectorError(
+        'BAD_REQUEST',
+        `request line ${lineNo} is not valid JSON (${why}); each request must be one JSON object on one line`,
+        { fields: { line: lineNo } },
+      );
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ConnectorError('BAD_REQUEST', `request line ${lineNo} is not a JSON object; each request must be one JSON object such as {"spec":{...}}`, {
+        fields: { line: lineNo },
+      });
+    }
+    yield { lineNo, value };
   }
 }
 

@@ -4,6 +4,7 @@
 // resumes each segment from its key and each shard from its sequence, so nothing committed is
 // emitted twice.
 import t from 'tap';
+import type { ProgressSnapshot } from '../../../src/capture/progress.js';
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Item } from '../../../src/decode/attribute-value.js';
@@ -229,31 +230,14 @@ t.test('progress lines report, per binding, what the capture did', async (t) => 
     await cap.stop();
   }
 
-  interface Progress {
-    binding: number;
-    table: string;
-    segmentsDone: number;
-    segmentsTotal: number;
-    itemsScanned: number;
-    snapshotDocs: number;
-    streamDocs: number;
-    droppedByGate: number;
-    documentsIn: number;
-    documentsOut: number;
-    itemsPerSecond: number;
-    shardsOpen: number;
-    shardsFinished: number;
-    backfillFinished: boolean;
-    streamLagSeconds?: number;
-  }
-  const all = cap.logs.map((l) => JSON.parse(l) as { msg: string } & Progress).filter((l) => l.msg === 'progress');
+  const all = cap.logs.map((l) => JSON.parse(l) as { msg: string } & ProgressSnapshot).filter((l) => l.msg === 'progress');
   const tables = { 0: [P, 300], 1: [Q, 100] } as const;
   for (const binding of [0, 1] as const) {
     const [shape, items] = tables[binding];
     const lines = all.filter((l) => l.binding === binding);
     t.ok(lines.length >= 3, `${shape.table}: periodic progress lines (${lines.length})`);
     const counters = ['segmentsDone', 'itemsScanned', 'snapshotDocs', 'streamDocs', 'shardsFinished'] as const;
-    let prev: Progress | undefined;
+    let prev: ProgressSnapshot | undefined;
     const problems: string[] = [];
     for (const l of lines) {
       if (l.table !== shape.table) problems.push(`table ${l.table}`);
