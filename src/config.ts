@@ -67,7 +67,19 @@ export interface EndpointConfigResolved {
   maxConcurrentRequests: number;
   /** Re-backfill a binding whose stream lost data instead of failing (src/capture/table-capture.ts). */
   autoRebackfill: boolean;
+  /** How DynamoDB numbers appear in documents: exact JSON literals, or exact decimal strings. */
+  numbers: NumberEncoding;
 }
+
+/** `literal`: a JSON number with DynamoDB's digits; `string`: the same digits as a JSON string. */
+export type NumberEncoding = 'literal' | 'string';
+
+/**
+ * Literal numbers by default: the document shape of Estuary's connector and of every existing
+ * collection, so switching images or upgrading changes no column's type. Users whose numbers pass
+ * ~15 significant digits under a float64 runtime choose `string` (README, "Numbers").
+ */
+export const DEFAULT_NUMBER_ENCODING: NumberEncoding = 'literal';
 
 export interface ResourceConfigResolved {
   table: string;
@@ -105,6 +117,7 @@ export function parseEndpointConfig(raw: unknown): EndpointConfigResolved {
     idleBackoffMaxMs: adv.idleBackoffMax === undefined ? DEFAULT_IDLE_BACKOFF_MAX_MS : Math.max(MIN_IDLE_BACKOFF_MAX_MS, durationMs(adv.idleBackoffMax)),
     maxConcurrentRequests: adv.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
     autoRebackfill: adv.autoRebackfill ?? false,
+    numbers: adv.numbers ?? DEFAULT_NUMBER_ENCODING,
   };
 }
 

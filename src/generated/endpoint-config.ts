@@ -107,4 +107,8 @@ export interface Advanced {
    * When a table's stream no longer holds changes the capture has not read yet (trimmed after the stream's 24-hour retention, or a shard gone before it was read to the end), start that binding's backfill over and read its stream afresh, with a warning in the logs, instead of stopping with an error that asks you to re-backfill. Every item in the table is captured again as it is now, but items deleted while changes were lost cannot be known: their last documents stay in the destination. Blank means off.
    */
   autoRebackfill?: boolean;
+  /**
+   * How DynamoDB numbers (N, NS, and numbers nested in maps and lists) appear in documents. "literal" (blank): JSON numbers with DynamoDB's exact digits, the shape Estuary's connector and existing collections have; a runtime that holds numbers as 64-bit floats, as Flow does, rounds values past about 15 significant digits or beyond 2^53. "string": decimal strings with the exact digits (format "number"), which survive any runtime and which destinations with a NUMERIC type load exactly. Key attributes are strings in both modes.
+   */
+  numbers?: 'literal' | 'string';
 }

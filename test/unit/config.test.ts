@@ -5,6 +5,7 @@ import {
   DEFAULT_DISCOVER_SAMPLE_SIZE,
   DEFAULT_IDLE_BACKOFF_MAX_MS,
   DEFAULT_MAX_CONCURRENT_REQUESTS,
+  DEFAULT_NUMBER_ENCODING,
   MIN_IDLE_BACKOFF_MAX_MS,
   parseEndpointConfig,
   parseResourceConfig,
@@ -49,6 +50,7 @@ t.test('access key config gets every default', async (t) => {
     idleBackoffMaxMs: DEFAULT_IDLE_BACKOFF_MAX_MS,
     maxConcurrentRequests: DEFAULT_MAX_CONCURRENT_REQUESTS,
     autoRebackfill: false,
+    numbers: DEFAULT_NUMBER_ENCODING,
   });
   t.same(secretsOf(c), [SECRET]);
 });
