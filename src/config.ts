@@ -7,6 +7,7 @@
 // parseEndpointConfig accepts an AWSIAM config without them (a config being edited, or spec and
 // validate runs that need no AWS call); whoever calls AWS asks requireIamSession(), which fails
 // with a clear BAD_CONFIG when they are absent. Some but not all of them is always an error.
+import type { NumberEncoding } from './decode/number.js';
 import { ConnectorError } from './errors.js';
 import type { EndpointConfigAccepted } from './generated/endpoint-config-accepted.js';
 import type { ResourceConfig } from './generated/resource-config.js';
@@ -71,8 +72,6 @@ export interface EndpointConfigResolved {
   numbers: NumberEncoding;
 }
 
-/** `literal`: a JSON number with DynamoDB's digits; `string`: the same digits as a JSON string. */
-export type NumberEncoding = 'literal' | 'string';
 
 /**
  * Literal numbers by default: the document shape of Estuary's connector and of every existing

@@ -146,12 +146,12 @@ async function commitPage(ctx: TableContext, seg: number, total: number, page: S
     for (let i = 0; i < items.length; i++) {
       const k = keys[i]!;
       const verdict = ctx.gate.check(k);
-      if (verdict === 'emit') docs.push({ key: k, text: snapshotDocumentText(items[i]!, ctx.keySchema) });
+      if (verdict === 'emit') docs.push({ key: k, text: snapshotDocumentText(items[i]!, ctx.keySchema, ctx.settings.numbers) });
       else if (verdict === 'drop') ctx.stats.droppedByGate++;
       else {
         ctx.stats.recheckedByGate++;
         const fresh = reread.get(k);
-        if (fresh && !ctx.gate.touchedInWindow(k)) docs.push({ key: k, doc: snapshotDocument(fresh, ctx.keySchema) });
+        if (fresh && !ctx.gate.touchedInWindow(k)) docs.push({ key: k, doc: snapshotDocument(fresh, ctx.keySchema, ctx.settings.numbers) });
       }
     }
     ctx.stats.snapshotDocs += docs.length;

@@ -1,6 +1,7 @@
 // What every part of one binding's capture shares: where it writes, what it knows, when to stop.
 import type { RpcClient } from '../aws/rpc-client.js';
 import type { KeySchema } from '../decode/key.js';
+import type { NumberEncoding } from '../decode/number.js';
 import type { Logger } from '../log.js';
 import type { ConvergenceGate } from './gate.js';
 import type { CaptureOutput } from './output.js';
@@ -21,6 +22,8 @@ export interface CaptureSettings {
   progressIntervalMs: number;
   /** Re-backfill a binding whose stream lost data instead of failing (table-capture.ts runTable). */
   autoRebackfill?: boolean;
+  /** How numbers appear in documents (decode/number.ts); literal when absent. */
+  numbers?: NumberEncoding;
 }
 
 export interface TableStats {

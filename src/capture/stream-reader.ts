@@ -187,7 +187,7 @@ export class StreamReader {
       if (records.length > 0) {
         const docs: OutputDoc[] = [];
         for (const r of records) {
-          const doc = streamDocument(r, ctx.keySchema);
+          const doc = streamDocument(r, ctx.keySchema, ctx.settings.numbers);
           const image = r.dynamodb?.Keys ?? r.dynamodb?.NewImage ?? r.dynamodb?.OldImage;
           docs.push({ key: image ? keyString(image, ctx.keySchema) : '', doc });
         }

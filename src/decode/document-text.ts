@@ -6,7 +6,7 @@ import type { Item } from './attribute-value.js';
 import { toBase64 } from './binary.js';
 import { snapshotDocument } from './document.js';
 import { decodeKeyValue, ownAttribute, type KeySchema } from './key.js';
-import { canonicalNumberText } from './number.js';
+import { canonicalNumberText, type NumberEncoding } from './number.js';
 import { stringify } from '../json/stringify.js';
 
 const SNAPSHOT_META = '{"_meta":{"op":"c","snapshot":true}';
@@ -14,7 +14,8 @@ const SNAPSHOT_META = '{"_meta":{"op":"c","snapshot":true}';
 /** Signals "take the slow path": the object decoder reports what is wrong. */
 const SLOW = Symbol('slow');
 
-export function snapshotDocumentText(item: Item, ks: KeySchema): string {
+export function snapshotDocumentText(item: Item, ks: KeySchema, numbers?: NumberEncoding): string {
+  const attributeText = numbers === 'string' ? stringNumbers : literalNumbers;
   try {
     let out = SNAPSHOT_META;
     const hash = ks.hash.name;
@@ -23,16 +24,20 @@ export function snapshotDocumentText(item: Item, ks: KeySchema): string {
     if (range !== undefined) out += ',' + JSON.stringify(range) + ':' + JSON.stringify(decodeKeyValue(ownAttribute(item, range), ks.range!.type, range));
     for (const name in item) {
       if (name === hash || name === range || name === '_meta') continue;
-      out += ',' + JSON.stringify(name) + ':' + valueText(item[name]);
+      out += ',' + JSON.stringify(name) + ':' + attributeText(item[name]);
     }
     return out + '}';
   } catch (e) {
     if (e !== SLOW) throw e;
-    return stringify(snapshotDocument(item, ks));
+    return stringify(snapshotDocument(item, ks, numbers));
   }
 }
 
-function valueText(av: unknown): string {
+/** A value's JSON text with numbers as literals, or as strings of the same digits. */
+const literalNumbers = (av: unknown): string => valueText(av, numberText);
+const stringNumbers = (av: unknown): string => valueText(av, numberStringText);
+
+function valueText(av: unknown, num: (v: unknown) => string): string {
   if (typeof av !== 'object' || av === null) throw SLOW;
   const o = av as Record<string, unknown>;
   let tag: string | undefined;
@@ -46,7 +51,7 @@ function valueText(av: unknown): string {
       if (typeof v !== 'string') throw SLOW;
       return JSON.stringify(v);
     case 'N':
-      return numberText(v);
+      return num(v);
     case 'B':
       return binaryText(v);
     case 'BOOL':
@@ -60,20 +65,20 @@ function valueText(av: unknown): string {
       let out = '{';
       let first = true;
       for (const k in v as Record<string, unknown>) {
-        out += (first ? '' : ',') + JSON.stringify(k) + ':' + valueText((v as Record<string, unknown>)[k]);
+        out += (first ? '' : ',') + JSON.stringify(k) + ':' + valueText((v as Record<string, unknown>)[k], num);
         first = false;
       }
       return out + '}';
     }
     case 'L':
-      return listText(v, valueText);
+      return listText(v, (x) => valueText(x, num));
     case 'SS':
       return listText(v, (s) => {
         if (typeof s !== 'string') throw SLOW;
         return JSON.stringify(s);
       });
     case 'NS':
-      return listText(v, numberText);
+      return listText(v, num);
     case 'BS':
       return listText(v, binaryText);
     default:
@@ -86,6 +91,11 @@ function numberText(v: unknown): string {
   const t = canonicalNumberText(v);
   if (t === undefined) throw SLOW;
   return t;
+}
+
+/** Canonical number text holds only digits, '-', '.', 'e' and '+': quoting needs no escaping. */
+function numberStringText(v: unknown): string {
+  return '"' + numberText(v) + '"';
 }
 
 function binaryText(v: unknown): string {

@@ -8,6 +8,7 @@ import { isLosslessNumber, type JsonObject, type LosslessNumber } from '../json/
 import type { Item } from './attribute-value.js';
 import { decodeKeyValue, ownAttribute, type KeySchema } from './key.js';
 import { setOwn } from './set-own.js';
+import type { NumberEncoding } from './number.js';
 import { decodeValue } from './value.js';
 
 /** A DynamoDB Streams record, from the SDK (`_Record`, assignable) or raw JSON over HTTP. */
@@ -34,14 +35,14 @@ const OPS: ReadonlyMap<string, 'c' | 'u' | 'd'> = new Map([
 ]);
 
 /** A backfill document: the whole item plus `_meta: {op: "c", snapshot: true}`. */
-export function snapshotDocument(item: Item, ks: KeySchema): JsonObject {
-  return renderItem(item, ks, { _meta: { op: 'c', snapshot: true } });
+export function snapshotDocument(item: Item, ks: KeySchema, numbers?: NumberEncoding): JsonObject {
+  return renderItem(item, ks, numbers, { _meta: { op: 'c', snapshot: true } });
 }
 
 /** The item decoded as a row: keys rendered as keys, every other attribute but `_meta` decoded. */
-export function renderItem(item: Item, ks: KeySchema, into: JsonObject = {}): JsonObject {
+export function renderItem(item: Item, ks: KeySchema, numbers?: NumberEncoding, into: JsonObject = {}): JsonObject {
   writeKeys(into, item, ks);
-  writeAttributes(into, item, ks);
+  writeAttributes(into, item, ks, numbers);
   return into;
 }
 
@@ -50,7 +51,7 @@ export function renderItem(item: Item, ks: KeySchema, into: JsonObject = {}): Js
  * `d`, top-level OldImage attributes absent from the new state are explicit nulls, so folding the
  * documents by key (top-level merge, null removes) gives the item; `before` is the OldImage.
  */
-export function streamDocument(record: StreamRecordInput, ks: KeySchema): JsonObject {
+export function streamDocument(record: StreamRecordInput, ks: KeySchema, numbers?: NumberEncoding): JsonObject {
   const sr = record.dynamodb;
   const op = record.eventName === undefined ? undefined : OPS.get(record.eventName);
   if (op === undefined || sr === undefined) {
@@ -58,6 +59,8 @@ export function streamDocument(record: StreamRecordInput, ks: KeySchema): JsonOb
   }
   const meta: JsonObject = { op };
   if (record.eventID !== undefined) meta.eventId = record.eventID;
+  meta.eventName = record.eventName!;
+  if (sr.SequenceNumber !== undefined) meta.sequenceNumber = sr.SequenceNumber;
   if (sr.ApproximateCreationDateTime !== undefined) meta.approximateCreationDateTime = rfc3339(sr.ApproximateCreationDateTime, record);
   const who = record.userIdentity;
   if (who) {
@@ -70,11 +73,11 @@ export function streamDocument(record: StreamRecordInput, ks: KeySchema): JsonOb
   if (op === 'c') {
     const newImage = sr.NewImage ?? missingImage(record, 'NewImage');
     writeKeys(doc, sr.Keys ?? newImage, ks);
-    writeAttributes(doc, newImage, ks);
+    writeAttributes(doc, newImage, ks, numbers);
     return doc;
   }
   const oldImage = sr.OldImage ?? missingImage(record, 'OldImage');
-  meta.before = renderItem(oldImage, ks);
+  meta.before = renderItem(oldImage, ks, numbers);
   if (op === 'd') {
     writeKeys(doc, sr.Keys ?? oldImage, ks);
     for (const name in oldImage) if (!isKeyOrMeta(name, ks)) setOwn(doc, name, null);
@@ -82,7 +85,7 @@ export function streamDocument(record: StreamRecordInput, ks: KeySchema): JsonOb
   }
   const newImage = sr.NewImage ?? missingImage(record, 'NewImage');
   writeKeys(doc, sr.Keys ?? newImage, ks);
-  writeAttributes(doc, newImage, ks);
+  writeAttributes(doc, newImage, ks, numbers);
   for (const name in oldImage) if (!isKeyOrMeta(name, ks) && !Object.hasOwn(newImage, name)) setOwn(doc, name, null);
   return doc;
 }
@@ -102,10 +105,10 @@ function writeKeys(into: JsonObject, item: Item, ks: KeySchema): void {
   if (range) setOwn(into, range.name, decodeKeyValue(ownAttribute(item, range.name), range.type, range.name));
 }
 
-function writeAttributes(into: JsonObject, item: Item, ks: KeySchema): void {
+function writeAttributes(into: JsonObject, item: Item, ks: KeySchema, numbers?: NumberEncoding): void {
   for (const name in item) {
     if (isKeyOrMeta(name, ks)) continue;
-    setOwn(into, name, decodeValue(item[name]!, name));
+    setOwn(into, name, decodeValue(item[name]!, name, numbers));
   }
 }
 

@@ -3,6 +3,9 @@
 // BigInt. Anything else (`1.2400`, `1e3`, `-0`, long values) goes through json/decimal.ts.
 import { canonicalNumber } from '../json/decimal.js';
 
+/** `literal`: a JSON number with DynamoDB's digits; `string`: the same digits as a JSON string. */
+export type NumberEncoding = 'literal' | 'string';
+
 /** Plain text that formatDecimal would return unchanged: no leading/trailing zeros, no `-0`. */
 const ALREADY_CANONICAL = /^-?(?:[1-9]\d*(?:\.\d*[1-9])?|0\.\d*[1-9])$|^0$/;
 /** json/decimal.ts switches to an exponent past this many characters (sign excluded). */

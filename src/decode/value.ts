@@ -7,7 +7,7 @@ import { formatPointer } from '../json/pointer.js';
 import { LosslessNumber, type Json, type JsonObject } from '../json/value.js';
 import { attributeTag, describe, type AttributeValue } from './attribute-value.js';
 import { toBase64 } from './binary.js';
-import { canonicalNumberText } from './number.js';
+import { canonicalNumberText, type NumberEncoding } from './number.js';
 import { setOwn } from './set-own.js';
 
 /** Internal: why a value cannot be decoded, with the path collected while unwinding (innermost first). */
@@ -19,10 +19,11 @@ class DecodeFailure {
 /**
  * Decodes one attribute value. `attribute` names the top-level attribute for error messages; an
  * undecodable value throws ConnectorError BAD_DOCUMENT naming the JSON pointer of the bad value.
+ * `numbers: 'string'` gives every number (N, NS members, nested ones) as its canonical text.
  */
-export function decodeValue(av: AttributeValue, attribute?: string): Json {
+export function decodeValue(av: AttributeValue, attribute?: string, numbers: NumberEncoding = 'literal'): Json {
   try {
-    return decodeAny(av);
+    return decodeAny(av, numbers === 'string' ? numberString : decodeNumber);
   } catch (e) {
     if (!(e instanceof DecodeFailure)) throw e;
     const tokens = e.reversedPath.map(String).reverse();
@@ -38,7 +39,10 @@ export function badValue(pointer: string, reason: string): ConnectorError {
   });
 }
 
-function decodeAny(av: unknown): Json {
+/** How one N text becomes JSON: a lossless literal, or a string of the same canonical digits. */
+type NumberDecoder = (v: unknown) => Json;
+
+function decodeAny(av: unknown, num: NumberDecoder): Json {
   const tag = attributeTag(av);
   if (typeof tag !== 'string') throw new DecodeFailure(tag.problem);
   const v = (av as Record<string, unknown>)[tag];
@@ -47,7 +51,7 @@ function decodeAny(av: unknown): Json {
       if (typeof v !== 'string') throw mistyped(tag, 'a string', v);
       return v;
     case 'N':
-      return decodeNumber(v);
+      return num(v);
     case 'B':
       return decodeBinary(v);
     case 'BOOL':
@@ -58,26 +62,30 @@ function decodeAny(av: unknown): Json {
       if (typeof v !== 'boolean') throw mistyped(tag, 'true', v);
       return null;
     case 'M':
-      return decodeMap(v);
+      return decodeMap(v, num);
     case 'L':
-      return decodeList(v, decodeAny);
+      return decodeList(v, (x) => decodeAny(x, num));
     case 'SS':
       return decodeList(v, (s) => {
         if (typeof s !== 'string') throw mistyped('SS', 'strings', s);
         return s;
       });
     case 'NS':
-      return decodeList(v, decodeNumber);
+      return decodeList(v, num);
     case 'BS':
       return decodeList(v, decodeBinary);
   }
 }
 
 function decodeNumber(v: unknown): LosslessNumber {
+  return new LosslessNumber(numberString(v));
+}
+
+function numberString(v: unknown): string {
   if (typeof v !== 'string') throw mistyped('N', 'a string of decimal text', v);
   const text = canonicalNumberText(v);
   if (text === undefined) throw new DecodeFailure(`N value ${JSON.stringify(v.slice(0, 64))} is not a number`);
-  return new LosslessNumber(text);
+  return text;
 }
 
 function decodeBinary(v: unknown): string {
@@ -88,13 +96,13 @@ function decodeBinary(v: unknown): string {
   return b64;
 }
 
-function decodeMap(m: unknown): JsonObject {
+function decodeMap(m: unknown, num: NumberDecoder): JsonObject {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) throw mistyped('M', 'an object', m);
   const rec = m as Record<string, unknown>;
   const out: JsonObject = {};
   let name = '';
   try {
-    for (name in rec) setOwn(out, name, decodeAny(rec[name]));
+    for (name in rec) setOwn(out, name, decodeAny(rec[name], num));
   } catch (e) {
     if (e instanceof DecodeFailure) e.reversedPath.push(name);
     throw e;

@@ -17,6 +17,14 @@ export interface DocumentMeta {
    */
   eventId?: string;
   /**
+   * eventName of the stream record, as DynamoDB Streams gives it (op is its short form); absent for backfill documents.
+   */
+  eventName?: 'INSERT' | 'MODIFY' | 'REMOVE';
+  /**
+   * SequenceNumber of the stream record: decimal digits, increasing within a shard (compare them as integers, not as text); absent for backfill documents.
+   */
+  sequenceNumber?: string;
+  /**
    * ApproximateCreationDateTime of the stream record (RFC 3339, whole seconds); absent for backfill documents.
    */
   approximateCreationDateTime?: string;

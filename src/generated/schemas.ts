@@ -32,6 +32,19 @@ export const documentMetaSchema: JsonSchemaObject = {
       "type": "string",
       "description": "EventID of the stream record; absent for backfill documents."
     },
+    "eventName": {
+      "enum": [
+        "INSERT",
+        "MODIFY",
+        "REMOVE"
+      ],
+      "description": "eventName of the stream record, as DynamoDB Streams gives it (op is its short form); absent for backfill documents."
+    },
+    "sequenceNumber": {
+      "type": "string",
+      "pattern": "^[0-9]{1,40}$",
+      "description": "SequenceNumber of the stream record: decimal digits, increasing within a shard (compare them as integers, not as text); absent for backfill documents."
+    },
     "approximateCreationDateTime": {
       "type": "string",
       "format": "date-time",

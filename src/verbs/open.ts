@@ -50,6 +50,7 @@ export async function open(raw: unknown, deps: VerbDeps): Promise<Session> {
     scanWorkers: o.scanWorkers ?? SCAN_WORKERS_PER_TABLE,
     progressIntervalMs: o.progressIntervalMs ?? PROGRESS_INTERVAL_MS,
     autoRebackfill: cfg.autoRebackfill,
+    numbers: cfg.numbers,
   };
   const scanLimit = o.scanLimit ?? cfg.scanLimit;
   if (scanLimit !== undefined) settings.scanLimit = scanLimit;

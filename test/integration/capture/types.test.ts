@@ -364,8 +364,12 @@ t.test('every AttributeValue type round-trips through backfill and stream docume
     t.match(meta.eventId, /^\S+$/, 'eventId is the record id');
     t.match(meta.approximateCreationDateTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/, 'approximateCreationDateTime is RFC 3339 UTC');
     t.notOk('snapshot' in meta || 'userIdentity' in meta, 'no snapshot flag, no userIdentity on user writes');
+    t.equal(meta.eventName, { c: 'INSERT', u: 'MODIFY', d: 'REMOVE' }[meta.op as string], 'eventName is the raw name of op');
+    t.match(meta.sequenceNumber, /^[0-9]{1,40}$/, 'sequenceNumber is the record\'s decimal sequence number');
     // Checked above; the rest of _meta is compared exactly.
     delete meta.eventId;
+    delete meta.eventName;
+    delete meta.sequenceNumber;
     delete meta.approximateCreationDateTime;
   }
   compareDocs(t, 'stream types_s', streamed.filter((d) => d.binding === 0).map((d) => d.doc), wantStream, keyOfS);

@@ -67,3 +67,36 @@ t.test('bad values take the slow path and raise its error', async (t) => {
   const odd = { id: { N: '1' }, rk: { B: 'AA==' }, two: { S: 'x', N: '1' } } as unknown as Item;
   t.throws(() => snapshotDocumentText(odd, ks), { code: 'BAD_DOCUMENT' });
 });
+
+t.test('numbers as strings: the text path writes exactly what the object path serializes', async (t) => {
+  fc.assert(
+    fc.property(numberText, b64, fc.dictionary(fc.string(), av, { maxKeys: 6 }), (id, rk, rest) => {
+      const item: Item = { ...rest, id: { N: id }, rk: { B: rk } };
+      return sorted(parseJson(snapshotDocumentText(item, ks, 'string'))) === sorted(snapshotDocument(item, ks, 'string'));
+    }),
+    { numRuns: 500 },
+  );
+  t.pass('property held');
+});
+
+t.test('numbers as strings: every number, nested or in a set, is a string of its exact canonical digits', async (t) => {
+  const item = {
+    id: { N: '12345678901234567890123456789012345678' },
+    rk: { B: 'AA==' },
+    n: { N: '1.2400' },
+    big: { N: '-99999999999999999999999999999999999999' },
+    ns: { NS: ['2', '1.50'] },
+    m: { M: { deep: { L: [{ N: '1e3' }, { S: '7' }] } } },
+  } as Item;
+  const text = snapshotDocumentText(item, ks, 'string');
+  t.equal(
+    text,
+    '{"_meta":{"op":"c","snapshot":true},"id":"12345678901234567890123456789012345678","rk":"AA==","n":"1.24","big":"-99999999999999999999999999999999999999","ns":["2","1.5"],"m":{"deep":["1000","7"]}}',
+  );
+  t.equal(stringify(snapshotDocument(item, ks, 'string')), text, 'the object path agrees');
+  t.equal(
+    snapshotDocumentText(item, ks),
+    '{"_meta":{"op":"c","snapshot":true},"id":"12345678901234567890123456789012345678","rk":"AA==","n":1.24,"big":-99999999999999999999999999999999999999,"ns":[2,1.5],"m":{"deep":[1000,"7"]}}',
+    'literal mode keeps exact literals',
+  );
+});

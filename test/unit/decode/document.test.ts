@@ -34,17 +34,17 @@ t.test('the documents of PROTOCOL.md §3.4, exactly', async (t) => {
   );
   t.equal(
     stringify(streamDocument(modify, ks)),
-    '{"_meta":{"op":"u","eventId":"e1","approximateCreationDateTime":"2024-05-01T12:00:03Z","before":{"customerId":"c-17","orderId":"42","status":"open","coupon":"X1"}},"customerId":"c-17","orderId":"42","status":"shipped","coupon":null}',
+    '{"_meta":{"op":"u","eventId":"e1","eventName":"MODIFY","sequenceNumber":"100","approximateCreationDateTime":"2024-05-01T12:00:03Z","before":{"customerId":"c-17","orderId":"42","status":"open","coupon":"X1"}},"customerId":"c-17","orderId":"42","status":"shipped","coupon":null}',
   );
   t.equal(
     stringify(streamDocument(remove, ks)),
-    '{"_meta":{"op":"d","eventId":"e2","approximateCreationDateTime":"2024-05-02T08:15:00Z","userIdentity":{"principalId":"dynamodb.amazonaws.com","type":"Service"},"before":{"customerId":"c-17","orderId":"42","status":"shipped"}},"customerId":"c-17","orderId":"42","status":null}',
+    '{"_meta":{"op":"d","eventId":"e2","eventName":"REMOVE","sequenceNumber":"200","approximateCreationDateTime":"2024-05-02T08:15:00Z","userIdentity":{"principalId":"dynamodb.amazonaws.com","type":"Service"},"before":{"customerId":"c-17","orderId":"42","status":"shipped"}},"customerId":"c-17","orderId":"42","status":null}',
   );
 });
 
 t.test('INSERT: op c, no before, no snapshot flag', async (t) => {
   const doc = streamDocument({ eventID: 'e0', eventName: 'INSERT', dynamodb: { ApproximateCreationDateTime: 1714564800, Keys: keys, NewImage: open } }, ks);
-  t.equal(stringify(doc), '{"_meta":{"op":"c","eventId":"e0","approximateCreationDateTime":"2024-05-01T12:00:00Z"},"customerId":"c-17","orderId":"42","status":"open","coupon":"X1"}');
+  t.equal(stringify(doc), '{"_meta":{"op":"c","eventId":"e0","eventName":"INSERT","approximateCreationDateTime":"2024-05-01T12:00:00Z"},"customerId":"c-17","orderId":"42","status":"open","coupon":"X1"}');
 });
 
 t.test('SDK and raw forms give identical documents', async (t) => {
@@ -71,18 +71,18 @@ t.test('MODIFY: removed attributes become explicit nulls; before renders keys as
     { eventID: 'm', eventName: 'MODIFY', dynamodb: { Keys: { customerId: { S: 'c' }, orderId: { N: '1e3' } }, OldImage: { customerId: { S: 'c' }, orderId: { N: '1000' }, a: { N: '1.50' }, b: { S: 'x' }, c: { NULL: true } }, NewImage: { customerId: { S: 'c' }, orderId: { N: '1.0e3' }, a: { N: '2' } } } },
     ks,
   );
-  t.equal(stringify(doc), '{"_meta":{"op":"u","eventId":"m","before":{"customerId":"c","orderId":"1000","a":1.5,"b":"x","c":null}},"customerId":"c","orderId":"1000","a":2,"b":null,"c":null}');
+  t.equal(stringify(doc), '{"_meta":{"op":"u","eventId":"m","eventName":"MODIFY","before":{"customerId":"c","orderId":"1000","a":1.5,"b":"x","c":null}},"customerId":"c","orderId":"1000","a":2,"b":null,"c":null}');
 });
 
 t.test('REMOVE: a delete document with keys and nulls; keys may come from OldImage alone', async (t) => {
   const doc = streamDocument({ eventID: 'r', eventName: 'REMOVE', dynamodb: { OldImage: { x: { L: [] }, orderId: { N: '7' }, customerId: { S: 'c' } } } }, ks);
-  t.equal(stringify(doc), '{"_meta":{"op":"d","eventId":"r","before":{"customerId":"c","orderId":"7","x":[]}},"customerId":"c","orderId":"7","x":null}');
+  t.equal(stringify(doc), '{"_meta":{"op":"d","eventId":"r","eventName":"REMOVE","before":{"customerId":"c","orderId":"7","x":[]}},"customerId":"c","orderId":"7","x":null}');
   t.equal(documentKeyFn(keyPointers(ks))(doc), keyString({ customerId: { S: 'c' }, orderId: { N: '7.000' } }, ks));
 });
 
 t.test('TTL deletes are flagged and carry userIdentity', async (t) => {
   t.ok(isTtlDelete(remove));
-  t.same(streamDocument(remove, ks)._meta, { op: 'd', eventId: 'e2', approximateCreationDateTime: '2024-05-02T08:15:00Z', userIdentity: { principalId: 'dynamodb.amazonaws.com', type: 'Service' }, before: { customerId: 'c-17', orderId: '42', status: 'shipped' } });
+  t.same(streamDocument(remove, ks)._meta, { op: 'd', eventId: 'e2', eventName: 'REMOVE', sequenceNumber: '200', approximateCreationDateTime: '2024-05-02T08:15:00Z', userIdentity: { principalId: 'dynamodb.amazonaws.com', type: 'Service' }, before: { customerId: 'c-17', orderId: '42', status: 'shipped' } });
   t.notOk(isTtlDelete({ ...remove, userIdentity: undefined }), 'a user delete');
   t.notOk(isTtlDelete({ ...remove, userIdentity: { PrincipalId: 'someone', Type: 'Service' } }));
   t.notOk(isTtlDelete({ ...modify, userIdentity: ttl }), 'only REMOVE');
@@ -129,5 +129,22 @@ t.test('an SDK stream record is accepted as is', async (t) => {
     eventName: 'INSERT',
     dynamodb: { ApproximateCreationDateTime: new Date('2024-05-01T12:00:03Z'), Keys: { customerId: { S: 'c' }, orderId: { N: '1' } }, NewImage: { customerId: { S: 'c' }, orderId: { N: '1' }, b: { B: new Uint8Array([255]) } } },
   };
-  t.equal(stringify(streamDocument(sdk, ks)), '{"_meta":{"op":"c","eventId":"s","approximateCreationDateTime":"2024-05-01T12:00:03Z"},"customerId":"c","orderId":"1","b":"/w=="}');
+  t.equal(stringify(streamDocument(sdk, ks)), '{"_meta":{"op":"c","eventId":"s","eventName":"INSERT","approximateCreationDateTime":"2024-05-01T12:00:03Z"},"customerId":"c","orderId":"1","b":"/w=="}');
+});
+
+t.test('numbers as strings: stream documents and their before images carry exact digit strings', async (t) => {
+  const rec: StreamRecordInput = {
+    eventID: 'n1',
+    eventName: 'MODIFY',
+    dynamodb: {
+      Keys: keys,
+      OldImage: { ...keys, qty: { N: '12345678901234567890123456789012345678' } },
+      NewImage: { ...keys, qty: { N: '1.2400' }, ns: { NS: ['3', '-0'] }, m: { M: { x: { N: '1e3' } } } },
+      SequenceNumber: '300',
+    },
+  };
+  t.equal(
+    stringify(streamDocument(rec, ks, 'string')),
+    '{"_meta":{"op":"u","eventId":"n1","eventName":"MODIFY","sequenceNumber":"300","before":{"customerId":"c-17","orderId":"42","qty":"12345678901234567890123456789012345678"}},"customerId":"c-17","orderId":"42","qty":"1.24","ns":["3","0"],"m":{"x":"1000"}}',
+  );
 });
