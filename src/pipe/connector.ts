@@ -91,7 +91,11 @@ export function spawnConnector(opts: SpawnOptions): Connector {
     name: opts.name,
     start(): ConnectorConn {
       const [file, ...args] = opts.command as [string, ...string[]];
-      const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+      // Its own process group: a terminal's Ctrl-C (SIGINT to the whole foreground group) reaches
+      // only the pipe, which then ends the connector in protocol order. Sharing the group, the
+      // connector stopped mid-transaction on its own and the pipe failed on its exit. It still
+      // ends with the pipe, even on SIGKILL: its stdin closes.
+      const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env, detached: true, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
       let lastError: string | undefined;
       let lastLine: string | undefined;
       child.stderr.pipe(split2()).on('data', (line: string) => {
