@@ -4,6 +4,7 @@
 // table name. Every table left out is logged with the reason.
 import { keySchemaOf } from '../capture/table-capture.js';
 import { keyPointers } from '../decode/key.js';
+import type { NumberEncoding } from '../decode/number.js';
 import { ConnectorError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { TableCatalog } from './catalog.js';
@@ -27,6 +28,8 @@ export interface DiscoveredBinding {
 export interface DiscoverOptions {
   /** Items sampled per table to type non-key attributes; 0 = keys only. */
   sampleSize: number;
+  /** How the capture writes numbers, so that sampled types match its documents. */
+  numbers?: NumberEncoding;
   log: Logger;
   /** For messages: where the tables were listed. */
   region: string;
@@ -50,7 +53,7 @@ export async function discoverBindings(catalog: TableCatalog, opts: DiscoverOpti
     if (opts.sampleSize > 0) {
       const items = await catalog.sampleItems(table, opts.sampleSize);
       const skip = new Set([ks.hash.name, ...(ks.range ? [ks.range.name] : []), '_meta']);
-      attributes = topLevelSchemas(inferItems(items, skip));
+      attributes = topLevelSchemas(inferItems(items, skip), opts.numbers);
       opts.log.debug('table sampled', { table, items: items.length, attributes: Object.keys(attributes).length });
     }
     return { recommendedName: table, resourceConfig: { table }, documentSchema: documentSchema(table, ks, attributes), key: keyPointers(ks) };

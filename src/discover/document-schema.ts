@@ -2,10 +2,16 @@
 // `$defs` with an `$anchor`, `_meta` from our template (schemas/document-meta.schema.json) with
 // `before` typed as the item, the hardened delete conditional, and `x-infer-schema`. Reductions
 // live only in `then`/`else` at the root (an unconditional one would conflict) and on `_meta`.
+//
+// Flow enforces this schema on every document, so it types only what the connector guarantees:
+// the keys (from the table's key schema) and `_meta`. Every other attribute may hold any value a
+// DynamoDB item can: the types a sample showed are kept under SAMPLED_SCHEMA_KEYWORD, an
+// annotation nothing validates, for destinations choosing column types.
 import { schemaAnchor } from './anchor.js';
 import type { Schema } from './infer.js';
 import type { KeySchema, KeyType } from '../decode/key.js';
 import { documentMetaSchema } from '../generated/schemas.js';
+import { SAMPLED_SCHEMA_KEYWORD } from '../protocol/ajv.js';
 
 /** Key types (§3.3): Flow keys must be string, integer or boolean, so N keys are decimal strings. */
 const KEY_TYPE_SCHEMAS: Record<KeyType, Schema> = {
@@ -17,14 +23,17 @@ const KEY_TYPE_SCHEMAS: Record<KeyType, Schema> = {
 /** The template's parts that describe the template itself rather than `_meta`. */
 const TEMPLATE_ONLY_KEYWORDS = new Set(['$schema', '$id', 'title', 'description']);
 
-/** The item schema: keys required and typed, then the inferred non-key attributes. */
+/**
+ * The item schema: keys required and typed, then the sampled non-key attributes, each as an
+ * annotation only (any value validates).
+ */
 export function itemSchema(table: string, ks: KeySchema, attributes: Record<string, Schema> = {}): Schema {
   const keys = ks.range ? [ks.hash, ks.range] : [ks.hash];
   const properties: Record<string, Schema> = {};
   for (const k of keys) define(properties, k.name, { ...KEY_TYPE_SCHEMAS[k.type] });
   for (const [name, s] of Object.entries(attributes)) {
     if (name === '_meta' || keys.some((k) => k.name === name)) continue;
-    define(properties, name, s);
+    define(properties, name, { [SAMPLED_SCHEMA_KEYWORD]: s });
   }
   return { type: 'object', $anchor: schemaAnchor(table), required: keys.map((k) => k.name), properties };
 }

@@ -1,9 +1,10 @@
 // Sample-based typing of non-key attributes (PROTOCOL.md §3.3, beyond Estuary): each attribute's
 // observed DynamoDB types are merged into one JSON schema, nested maps and lists included. The
-// schema only ever describes what documents look like (§3.5): it never makes an attribute
-// required and never closes an object, so new attributes stay valid. Numbers are `number`: a JSON
-// number literal of any length (our exact 38-digit decimals) validates as one.
+// result is a hint about a schemaless table, not a promise: discover puts it in an annotation
+// (document-schema.ts), never in what Flow validates. Numbers are `number` (a JSON literal of any
+// length), or strings of format `number` when documents carry numbers as strings.
 import { attributeTag, type Item } from '../decode/attribute-value.js';
+import type { NumberEncoding } from '../decode/number.js';
 
 export type JsonType = 'array' | 'boolean' | 'null' | 'number' | 'object' | 'string';
 export type Schema = Record<string, unknown>;
@@ -127,15 +128,25 @@ export function inferItems(items: Iterable<Item>, skip: ReadonlySet<string>): Sh
   return root;
 }
 
-/** The JSON schema of a shape: types sorted, properties sorted by name. Deterministic. */
-export function shapeSchema(shape: Shape): Schema {
-  const types = [...shape.types].sort();
+/**
+ * The JSON schema of a shape: types sorted, properties sorted by name. Deterministic. With
+ * `numbers: 'string'` a number is a string: `format: number` when nothing else was a string there.
+ */
+export function shapeSchema(shape: Shape, numbers: NumberEncoding = 'literal'): Schema {
+  const asStrings = numbers === 'string' && shape.types.has('number');
+  const seen = new Set(shape.types);
+  if (asStrings) {
+    seen.delete('number');
+    seen.add('string');
+  }
+  const types = [...seen].sort();
   const out: Schema = {};
   if (types.length === 1) out.type = types[0];
   else if (types.length > 1) out.type = types;
-  if (shape.types.has('string') && shape.base64Strings && !shape.plainStrings) out.contentEncoding = 'base64';
-  if (shape.types.has('object') && !shape.opaque && shape.properties.size > 0) out.properties = propertySchemas(shape);
-  if (shape.types.has('array') && shape.items && shape.items.types.size > 0) out.items = shapeSchema(shape.items);
+  if (asStrings && !shape.plainStrings && !shape.base64Strings) out.format = 'number';
+  if (!asStrings && shape.types.has('string') && shape.base64Strings && !shape.plainStrings) out.contentEncoding = 'base64';
+  if (shape.types.has('object') && !shape.opaque && shape.properties.size > 0) out.properties = propertySchemas(shape, numbers);
+  if (shape.types.has('array') && shape.items && shape.items.types.size > 0) out.items = shapeSchema(shape.items, numbers);
   return out;
 }
 
@@ -144,9 +155,9 @@ export function shapeSchema(shape: Shape): Schema {
  * `null`, because a stream update or delete writes an explicit null for a removed attribute
  * (PROTOCOL.md §3.4). Empty when the root is opaque (too many attributes to list).
  */
-export function topLevelSchemas(root: Shape): Record<string, Schema> {
+export function topLevelSchemas(root: Shape, numbers: NumberEncoding = 'literal'): Record<string, Schema> {
   if (root.opaque) return {};
-  const out = propertySchemas(root);
+  const out = propertySchemas(root, numbers);
   for (const s of Object.values(out)) {
     const t = s.type;
     const types = Array.isArray(t) ? (t as string[]) : typeof t === 'string' ? [t] : [];
@@ -156,11 +167,11 @@ export function topLevelSchemas(root: Shape): Record<string, Schema> {
   return out;
 }
 
-function propertySchemas(shape: Shape): Record<string, Schema> {
+function propertySchemas(shape: Shape, numbers: NumberEncoding): Record<string, Schema> {
   const out: Record<string, Schema> = {};
   for (const name of [...shape.properties.keys()].sort()) {
     // Object.defineProperty keeps a property named `__proto__` an own data property.
-    Object.defineProperty(out, name, { value: shapeSchema(shape.properties.get(name)!), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, name, { value: shapeSchema(shape.properties.get(name)!, numbers), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

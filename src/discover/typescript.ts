@@ -3,17 +3,22 @@
 // That library resolves `$ref`s by JSON pointer only, so the schema is first rewritten: anchor
 // references become `#/$defs/...` pointers, and Flow's annotations that carry no type (reduce,
 // the delete conditional, x-infer-schema) are dropped. Object types stay open (`[k: string]:
-// unknown`), as the schema is: new attributes are always valid.
+// unknown`), as the schema is: new attributes are always valid. A non-key attribute is typed from
+// its sampled schema (an annotation the collection does not enforce), and its doc comment says so.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 import { formatPointer } from '../json/pointer.js';
+import { SAMPLED_SCHEMA_KEYWORD } from '../protocol/ajv.js';
 import type { Schema } from './infer.js';
 
 export interface TypeScriptBinding {
   recommendedName: string;
   documentSchema: Record<string, unknown>;
 }
+
+/** The doc comment of an attribute typed from the discover sample. */
+export const SAMPLED_DESCRIPTION = 'Typed from the items sampled at discover; not enforced: later items may hold other types.';
 
 /** Keywords with no bearing on a document's type. */
 const NON_TYPE_KEYWORDS = new Set(['reduce', 'if', 'then', 'else', 'x-infer-schema', '$anchor']);
@@ -56,6 +61,8 @@ export function forTypeScript(schema: Record<string, unknown>, name: string): Sc
     const rec = node as Record<string, unknown>;
     // Siblings of a $ref would make the library declare a second, identical type.
     if (typeof rec.$ref === 'string') return { $ref: anchors.get(rec.$ref) ?? rec.$ref };
+    const sampled = rec[SAMPLED_SCHEMA_KEYWORD];
+    if (typeof sampled === 'object' && sampled !== null && !Array.isArray(sampled)) return rewrite({ ...sampled, description: SAMPLED_DESCRIPTION });
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(rec)) if (!NON_TYPE_KEYWORDS.has(k)) define(out, k, rewrite(v));
     return out;

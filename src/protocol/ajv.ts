@@ -11,6 +11,15 @@ import { schemasByFileName, type JsonSchemaObject } from '../generated/schemas.j
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /**
+ * Discover's annotation on each non-key attribute of a table's item schema: the JSON schema of the
+ * values a sample of items held. A schemaless table promises nothing about later items, and Flow
+ * enforces a collection's write schema on every document, so the sampled types live here, where
+ * destinations may read them to choose column types and nothing validates against them. Flow
+ * keeps `x-` keywords as annotations.
+ */
+export const SAMPLED_SCHEMA_KEYWORD = 'x-sampled-schema';
+
+/**
  * Annotation keywords of Flow, its UI and Estuary's connectors: they carry meaning for people or
  * other tools, never for validation. Strict mode rejects any keyword not declared here.
  */
@@ -29,6 +38,7 @@ export const ANNOTATION_KEYWORDS: readonly string[] = [
   'x-iam-auth', // credentials that the platform can fill in by assuming an IAM role
   'x-hidden-field', // the UI does not show the field (platform-injected or legacy values)
   'x-infer-schema', // Flow widens the collection's read schema by inference
+  SAMPLED_SCHEMA_KEYWORD, // discover's sampled attribute types: a hint for destinations, never validated
   'x-collection-name', // Flow UI: the collection name a resource config suggests
   'x-schema-name', // Flow UI: the schema name a resource config suggests
   'x-oauth2-provider', // Flow UI: OAuth2 provider of a credentials object

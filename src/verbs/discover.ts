@@ -21,7 +21,7 @@ export async function discover(body: unknown, deps: VerbDeps): Promise<{ discove
   const client = createDynamoDBClient(cfg);
   try {
     const catalog = sdkCatalog(client, { endpoint, region: cfg.region, scrub: deps.log.scrub });
-    const bindings = await discoverBindings(catalog, { sampleSize: cfg.discoverSampleSize, log: deps.log, region: cfg.region, endpoint });
+    const bindings = await discoverBindings(catalog, { sampleSize: cfg.discoverSampleSize, numbers: cfg.numbers, log: deps.log, region: cfg.region, endpoint });
     return { discovered: { bindings } };
   } finally {
     client.destroy();

@@ -53,6 +53,7 @@ t.test('generated TypeScript: the document type, the item type once, open object
   t.match(ts, /orderId: string;/);
   t.match(ts, /status\?: null \| string;/);
   t.match(ts, /total\?: null \| number;/);
+  t.match(ts, /\* Typed from the items sampled at discover; not enforced/, 'sampled types are marked as such');
   t.match(ts, /\[k: string\]: unknown;/);
   t.equal(ts.match(/export interface OrdersItem\b/g)?.length, 1, 'no duplicate item type');
 });
