@@ -1,15 +1,17 @@
 // apply: makes the database match the materialization, idempotently, in one transaction: the
 // schema, flow_checkpoints_v1, and per binding its table (created with the selected fields, or
-// grown by ADD COLUMN; a column no longer selected loses NOT NULL). Column types never change:
-// validate reports such a field as INCOMPATIBLE. actionDescription lists the SQL that ran.
+// grown by ADD COLUMN; a column no longer selected loses NOT NULL). A column whose field now takes
+// more types is widened in place (to JSONB, or to TEXT) with every stored value converted; any
+// other type change is refused, as validate reports it INCOMPATIBLE. actionDescription lists the
+// SQL that ran.
 import { ConnectorError } from '../errors.js';
 import type { Apply } from '../generated/materialize-request.js';
-import { canHold } from './column-types.js';
+import { canHold, canWiden } from './column-types.js';
 import { parseEndpointConfig, parseResourceConfigs } from './config.js';
 import type { VerbContext } from './context.js';
 import type { Db } from './db.js';
 import { dbError } from './db-errors.js';
-import { addColumnSql, CHECKPOINTS_TABLE, createCheckpointsSql, createSchemaSql, createTableSql, dropNotNullSql } from './ddl.js';
+import { addColumnSql, CHECKPOINTS_TABLE, createCheckpointsSql, createSchemaSql, createTableSql, dropNotNullSql, widenColumnSql } from './ddl.js';
 import { describeTable, primaryKeyOf, schemaExists } from './introspect.js';
 import { columnsOf, describeBinding, tableShapeOf, type TableShape } from './table-shape.js';
 
@@ -36,7 +38,9 @@ async function planTable(db: Db, shape: TableShape): Promise<string[]> {
     selected.add(c.name);
     const col = existing.get(c.name);
     if (!col) out.push(addColumnSql(shape, c));
-    else if (!canHold(col.type, c.type)) {
+    else if (canHold(col.type, c.type)) continue;
+    else if (canWiden(col.type, c.type)) out.push(widenColumnSql(shape, c.name, c.type));
+    else {
       throw new ConnectorError('BAD_CONFIG', `${where}: column ${JSON.stringify(c.name)} is ${col.type} but the field now needs ${c.type}; drop the column (or the table) to re-create it`);
     }
   }

@@ -56,3 +56,16 @@ export function canHold(sqlType: string, wanted: ColumnType): boolean {
   if (have === 'json') return true;
   return have === familyOf(wanted);
 }
+
+/**
+ * Whether apply may change an existing column of `sqlType` into `wanted` without losing a value: a
+ * scalar column becomes JSONB (to_jsonb keeps each value, numbers exactly), a NUMERIC or BOOLEAN
+ * one becomes TEXT. This is how a field whose values turned out to take more types than its
+ * inference first said keeps being materialized.
+ */
+export function canWiden(sqlType: string, wanted: ColumnType): boolean {
+  const have = familyOf(sqlType);
+  if (wanted === 'JSONB') return have === 'text' || have === 'numeric' || have === 'boolean';
+  if (wanted === 'TEXT') return have === 'numeric' || have === 'boolean';
+  return false;
+}

@@ -1,11 +1,11 @@
 // validate's answer for one binding: a constraint per projection field (PROTOCOL.md §6). Keys are
 // required (one projection per key location: the canonical one), the document is required unless
 // the binding uses delta updates, top-level scalars are recommended, everything else is optional.
-// A field whose existing column cannot take its values is incompatible (apply never changes the
-// type of a column); a field name PostgreSQL cannot keep whole is forbidden.
+// A field whose existing column cannot take its values, and cannot be widened to (apply.ts), is
+// incompatible; a field name PostgreSQL cannot keep whole is forbidden.
 import type { CollectionSpec, Projection } from '../generated/materialize-request.js';
 import type { Constraint } from '../generated/materialize-response.js';
-import { canHold, columnTypeOf, isScalar } from './column-types.js';
+import { canHold, canWiden, columnTypeOf, isScalar } from './column-types.js';
 import { identifierProblem } from './identifiers.js';
 import type { ExistingTable } from './introspect.js';
 
@@ -54,7 +54,7 @@ export function constraintsFor(collection: CollectionSpec, delta: boolean, exist
     if (nameProblem) {
       const required = keys.has(p.field) || p.field === doc;
       c = constraint(required ? 'INCOMPATIBLE' : 'FIELD_FORBIDDEN', `the field name ${nameProblem}${required ? '; give this location a shorter projection name' : ''}`);
-    } else if (column && !canHold(column.type, wanted)) {
+    } else if (column && !canHold(column.type, wanted) && !canWiden(column.type, wanted)) {
       c = constraint('INCOMPATIBLE', `column ${JSON.stringify(p.field)} is ${column.type} but the field now needs ${wanted}; drop the column (or the table) to re-create it`);
     } else if (keys.has(p.field)) {
       c = constraint('FIELD_REQUIRED', 'is a key');

@@ -1,5 +1,6 @@
 // SQL that creates and grows tables. Every statement is idempotent (IF NOT EXISTS), so two applies
 // racing each other, or an apply that failed half way and runs again, end in the same tables.
+import type { ColumnType } from './column-types.js';
 import { qualified, quoteIdent } from './identifiers.js';
 import type { ColumnSpec, TableShape } from './table-shape.js';
 import { columnsOf } from './table-shape.js';
@@ -45,4 +46,10 @@ export function addColumnSql(shape: TableShape, c: ColumnSpec): string {
 /** For a NOT NULL column that is no longer selected: new rows leave it empty. */
 export function dropNotNullSql(shape: TableShape, column: string): string {
   return `ALTER TABLE ${qualified(shape.schema, shape.table)} ALTER COLUMN ${quoteIdent(column)} DROP NOT NULL`;
+}
+
+/** Changes a column's type in place, converting each stored value (column-types.ts canWiden). */
+export function widenColumnSql(shape: TableShape, column: string, type: ColumnType): string {
+  const using = type === 'JSONB' ? `to_jsonb(${quoteIdent(column)})` : `${quoteIdent(column)}::${type}`;
+  return `ALTER TABLE ${qualified(shape.schema, shape.table)} ALTER COLUMN ${quoteIdent(column)} TYPE ${type} USING ${using}`;
 }

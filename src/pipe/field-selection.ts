@@ -3,8 +3,9 @@
 //  - keys: the collection key's projections, in key order; each must be allowed;
 //  - document: `flow_document` where allowed (a standard materialization needs it to load);
 //  - values: every FIELD_REQUIRED field, one field per LOCATION_REQUIRED location, and the
-//    LOCATION_RECOMMENDED top-level scalars; never FIELD_OPTIONAL, FIELD_FORBIDDEN, INCOMPATIBLE
-//    (UNSATISFIABLE), or a field the constraints do not list (unlisted = forbidden).
+//    LOCATION_RECOMMENDED top-level scalars, and every field the last selection had that is still
+//    allowed (a field whose column widened to JSONB stays selected); never FIELD_FORBIDDEN,
+//    INCOMPATIBLE (UNSATISFIABLE), or a field the constraints do not list (unlisted = forbidden).
 // Every problem is reported at once.
 import { ConnectorError } from '../errors.js';
 import { DOCUMENT_FIELD, isScalar, isTopLevel, type Projection } from './projections.js';
@@ -44,6 +45,8 @@ export function selectFields(opts: {
   keyPointers: readonly string[];
   constraints: Record<string, Constraint>;
   deltaUpdates: boolean;
+  /** The value fields of the binding's last selection. */
+  previous?: readonly string[];
 }): FieldSelection {
   const { projections, constraints } = opts;
   const problems: string[] = [];
@@ -82,6 +85,7 @@ export function selectFields(opts: {
     if (t === 'FIELD_REQUIRED') take(p);
     else if (t === 'LOCATION_REQUIRED' && !covered.has(p.ptr)) take(p);
     else if (t === 'LOCATION_RECOMMENDED' && !covered.has(p.ptr) && isTopLevel(p) && isScalar(p)) take(p);
+    else if (opts.previous?.includes(p.field) && allowed(p.field)) take(p);
   }
   for (const [field, c] of Object.entries(constraints)) {
     const t = typeOf(c);

@@ -3,8 +3,11 @@
 // document (ptr ""). Inference comes from the schema: the types a location may take, string format
 // and encoding, and whether it must exist. Properties are found through `properties`, `allOf` and
 // `$ref` (anchors and #/ pointers) only: conditional branches (if/then/else, anyOf, oneOf) do not
-// say what every document has.
+// say what every document has. A location's sampled schema (discover's x-sampled-schema) applies
+// too: it stands in for the inferred schema that Flow's read schema adds to the write schema, so a
+// sampled attribute gets a typed column; a later value of another type widens it (widen.ts).
 import { formatPointer, parsePointer } from '../json/pointer.js';
+import { SAMPLED_SCHEMA_KEYWORD } from '../protocol/ajv.js';
 
 export const DOCUMENT_FIELD = 'flow_document';
 const ALL_TYPES = ['array', 'boolean', 'null', 'number', 'object', 'string'];
@@ -59,6 +62,7 @@ interface Collected {
 /** The schemas that apply to every instance at this node: itself, its allOf and $ref targets. */
 function applicators(node: Schema, resolve: (ref: string) => Schema | undefined, depth = 0): Schema[] {
   const out = [node];
+  if (isSchema(node[SAMPLED_SCHEMA_KEYWORD])) out.push(node[SAMPLED_SCHEMA_KEYWORD]);
   if (depth >= MAX_REF_DEPTH) return out;
   if (typeof node.$ref === 'string') {
     const target = resolve(node.$ref);

@@ -27,6 +27,7 @@ import { applyStateUpdate, decodeCheckpoint, encodeCheckpoint } from './runtime-
 import { setup } from './setup.js';
 import { FULL_RANGE } from './specs.js';
 import { runTransaction } from './transaction.js';
+import { ProjectionWidening, type Widening } from './widen.js';
 import { ConnectorError } from '../errors.js';
 
 export interface PipeLimits {
@@ -93,7 +94,28 @@ function exitFailure(conn: ConnectorConn, who: string, anyExit: () => boolean): 
   });
 }
 
+/**
+ * Runs the pipe until the capture ends. A transaction that meets values its columns were not
+ * chosen for commits nothing; the pipe widens those projections, applies again and restarts both
+ * sides from the last commit (widen.ts).
+ */
 export async function runPipe(o: PipeOptions): Promise<PipeTotals> {
+  const state = new PipeStateFile(o.statePath, await readPipeState(o.statePath));
+  const widenings: Widening[] = [];
+  for (;;) {
+    try {
+      return await runPipeOnce(o, state, widenings);
+    } catch (e) {
+      if (!(e instanceof ProjectionWidening)) throw e;
+      widenings.push(...e.widenings);
+      o.log.info('documents hold values their columns were not chosen for: widening them and restarting from the last commit', {
+        fields: e.widenings.map((w) => ({ collection: w.collection, field: w.field, seen: w.seen, types: w.inference.types })),
+      });
+    }
+  }
+}
+
+async function runPipeOnce(o: PipeOptions, state: PipeStateFile, widenings: readonly Widening[]): Promise<PipeTotals> {
   const limits = { ...DEFAULT_LIMITS, ...o.limits };
   const now = o.now ?? Date.now;
   const log = o.log;
@@ -102,7 +124,6 @@ export async function runPipe(o: PipeOptions): Promise<PipeTotals> {
   const materialization =
     o.materialization.connector ??
     spawnConnector({ name: 'materialization', command: o.materialization.command ?? [], log, env: o.materialization.env ?? o.env ?? process.env, ...(o.materialization.cwd ? { cwd: o.materialization.cwd } : {}) });
-  const state = new PipeStateFile(o.statePath, await readPipeState(o.statePath));
 
   let stopping: string | undefined;
   let stopCapture: (() => void) | undefined;
@@ -130,6 +151,7 @@ export async function runPipe(o: PipeOptions): Promise<PipeTotals> {
       ...(o.materialization.resourceConfig ? { resourceConfig: o.materialization.resourceConfig } : {}),
       state,
       log,
+      widenings,
     });
     log.info('pipe bindings', { bindings: s.materialization.bindings.map((b) => ({ table: b.collection.name, resourcePath: b.resourcePath, keys: b.fieldSelection.keys, values: b.fieldSelection.values, document: b.fieldSelection.document, deltaUpdates: b.deltaUpdates ?? false })) });
     if (stopping) return new Progress(log, 0, 0).totals; // stopped before anything ran

@@ -1,7 +1,8 @@
 // Before data moves: spec and validate both sides, choose each binding's field selection from the
 // materialization's constraints, and apply both (Flow's publish, done locally). The capture's
 // bindings come from its own discover; collections get projections derived from the discovered
-// document schemas.
+// document schemas, never narrower than the last applied ones and widened by what documents showed
+// (widen.ts), as Flow's inferred schemas only widen; a field selected before stays selected.
 import { ConnectorError } from '../errors.js';
 import { parsePointer } from '../json/pointer.js';
 import { stringify } from '../json/stringify.js';
@@ -12,12 +13,14 @@ import { SchemaIndex } from '../reduce/schema-index.js';
 import type { Connector } from './connector.js';
 import type { FeedBinding } from './capture-feed.js';
 import { selectFields, type Constraint } from './field-selection.js';
+import type { Projection } from './projections.js';
 import { redactBySchema } from './secrets.js';
 import type { PipeStateFile } from './pipe-state.js';
 import { callUnary, intOf } from './rpc.js';
 import { applyStateUpdate } from './runtime-checkpoint.js';
 import { bindingsFromDiscovered, captureBindings, materializationSpec, resourceConfigFor, specVersion, type MaterializationSpec, type PipeBinding } from './specs.js';
 import type { StoreBinding } from './transaction.js';
+import { unionInference, type Widening } from './widen.js';
 
 /** The protocol both connectors must speak (PROTOCOL.md §1). */
 export const PROTOCOL_VERSION = 3032023;
@@ -35,6 +38,8 @@ export interface SetupOptions {
   resourceConfig?: (table: string, resourceConfigSchema: Json | undefined) => JsonObject;
   state: PipeStateFile;
   log: Logger;
+  /** Projections that documents showed too narrow (ProjectionWidening), widened. */
+  widenings?: readonly Widening[];
 }
 
 export interface Setup {
@@ -61,6 +66,8 @@ export async function setup(o: SetupOptions): Promise<Setup> {
   const discovered = await callUnary(o.capture, { discover: { connectorType: 'IMAGE', config: o.captureConfig } }, 'discovered', serialize);
   const bindings = bindingsFromDiscovered(discovered, o.tables, o.captureResourceConfig);
   if (bindings.length === 0) throw new ConnectorError('NO_TABLES', 'the capture discovered no tables to capture');
+  const lastBindings = o.state.data.lastMaterialization?.bindings ?? [];
+  for (const b of bindings) widenProjections(b, lastBindings, o.widenings ?? []);
   const captureSpec: JsonObject = { name: o.name, connectorType: 'IMAGE', config: o.captureConfig, bindings: captureBindings(bindings) };
   const captureVersion = specVersion(captureSpec);
   const capValidated = await callUnary(
@@ -102,7 +109,8 @@ export async function setup(o: SetupOptions): Promise<Setup> {
     const v = vBindings[i]!;
     const deltaUpdates = v.deltaUpdates === true;
     try {
-      const fieldSelection = selectFields({ binding: b.table, projections: b.collection.projections, keyPointers: b.collection.key, constraints: v.constraints ?? {}, deltaUpdates });
+      const previous = lastBindings.find((l) => l.collection.name === b.collection.name)?.fieldSelection.values;
+      const fieldSelection = selectFields({ binding: b.table, projections: b.collection.projections, keyPointers: b.collection.key, constraints: v.constraints ?? {}, deltaUpdates, ...(previous ? { previous } : {}) });
       return { resourceConfig: resourceConfigs[i]!, resourcePath: v.resourcePath ?? [b.table], collection: b.collection, fieldSelection, deltaUpdates };
     } catch (e) {
       problems.push((e as Error).message);
@@ -139,16 +147,33 @@ export async function setup(o: SetupOptions): Promise<Setup> {
   bindings.forEach((b, i) => {
     const schema = SchemaIndex.compile(b.collection.writeSchema);
     const sel = materialization.bindings[i]!.fieldSelection;
-    const ptrOf = (field: string): string => b.collection.projections.find((p) => p.field === field)!.ptr;
+    const projection = (field: string): Projection => b.collection.projections.find((p) => p.field === field)!;
     feedBindings.push({ schema, keyPointers: b.collection.key });
     storeBindings.push({
       schema,
       keyPointers: b.collection.key,
       keys: new KeyExtractor(b.collection.key),
-      values: sel.values.map((f) => parsePointer(ptrOf(f))),
+      collection: b.collection.name,
+      values: sel.values.map((f) => parsePointer(projection(f).ptr)),
+      valueFields: sel.values,
+      valueInference: sel.values.map((f) => projection(f).inference),
       withDocument: sel.document !== '',
       deltaUpdates: selected[i]!.deltaUpdates,
     });
   });
   return { bindings, captureSpec, captureVersion, materialization, version, feedBindings, storeBindings };
+}
+
+/**
+ * A binding's projections made at least as wide as in the last applied materialization of its
+ * collection, then as wide as the widenings documents asked for.
+ */
+function widenProjections(b: PipeBinding, last: readonly MaterializationSpec['bindings'][number][], widenings: readonly Widening[]): void {
+  const before = last.find((l) => l.collection.name === b.collection.name)?.collection.projections ?? [];
+  for (const p of b.collection.projections) {
+    if (p.ptr === '' || p.isPrimaryKey) continue;
+    const old = before.find((x) => x.field === p.field);
+    if (old) p.inference = unionInference(p.inference, old.inference);
+    for (const w of widenings) if (w.collection === b.collection.name && w.field === p.field) p.inference = unionInference(p.inference, w.inference);
+  }
 }

@@ -5,6 +5,8 @@
 //   loaded) and `delete` (the reduction deleted it), except a tombstone for a key that was never
 //   stored, which changes nothing; then startCommit with the runtime checkpoint, and wait for
 //   startedCommit. The caller has already waited for the prior commit's `acknowledged`.
+//   A value that its field's inference does not admit stops the stores: the transaction never
+//   commits and ProjectionWidening names the fields to widen (widen.ts).
 import { ConnectorError } from '../errors.js';
 import { getAt, type Pointer } from '../json/pointer.js';
 import type { Json, JsonObject } from '../json/value.js';
@@ -14,14 +16,21 @@ import type { SchemaIndex } from '../reduce/schema-index.js';
 import type { FeedTxn } from './capture-feed.js';
 import { packJsonBase64 } from './fdb-tuple.js';
 import type { MaterializeClient } from './materialize-client.js';
+import type { Inference } from './projections.js';
+import { ProjectionWidening, Widenings } from './widen.js';
 
 /** A binding as the transaction stores it. */
 export interface StoreBinding {
   schema: SchemaIndex;
   keyPointers: readonly string[];
   keys: KeyExtractor;
+  /** The collection's name, for widenings. */
+  collection: string;
   /** Pointers of the selected value fields, in selection order. */
   values: Pointer[];
+  /** The selected value fields' names and inferences, in the same order. */
+  valueFields: string[];
+  valueInference: Inference[];
   /** The whole document is a selected field. */
   withDocument: boolean;
   deltaUpdates: boolean;
@@ -39,8 +48,19 @@ export interface TxnStats {
   startCommitMs: number;
 }
 
-function storeMessage(b: StoreBinding, binding: number, key: readonly Json[], doc: JsonObject, exists: boolean, deleted: boolean): Record<string, unknown> {
-  const values = b.values.map((p) => getAt(doc, p) ?? null);
+/** The store request of a document, or undefined once a value did not fit (nothing more is stored). */
+function storeMessage(
+  b: StoreBinding,
+  binding: number,
+  key: readonly Json[],
+  doc: JsonObject,
+  exists: boolean,
+  deleted: boolean,
+  widenings: Widenings,
+): Record<string, unknown> | undefined {
+  const found = b.values.map((p) => getAt(doc, p));
+  if (!widenings.check(b.collection, b.valueFields, b.valueInference, found) || widenings.size > 0) return undefined;
+  const values = found.map((v) => v ?? null);
   const msg: Record<string, unknown> = { binding, key, keyPacked: packJsonBase64(key), values, valuesPacked: packJsonBase64(values) };
   if (b.withDocument) msg.doc = doc;
   if (exists) msg.exists = true;
@@ -64,6 +84,10 @@ export async function runTransaction(
   const requested = new Map<number, Set<string>>();
   const found = new Map<number, Set<string>>();
   const direct: { binding: number; key: readonly Json[]; doc: JsonObject }[] = [];
+  const widenings = new Widenings();
+  const store = async (msg: Record<string, unknown> | undefined): Promise<void> => {
+    if (msg) await client.store(msg);
+  };
 
   client.beginLoads((binding, doc) => {
     const b = bindings[binding];
@@ -101,7 +125,7 @@ export async function runTransaction(
 
   for (const d of direct) {
     stats.stores++;
-    await client.store(storeMessage(bindings[d.binding]!, d.binding, d.key, d.doc, false, false));
+    await store(storeMessage(bindings[d.binding]!, d.binding, d.key, d.doc, false, false, widenings));
   }
   for (const [binding, combiner] of full) {
     const b = bindings[binding]!;
@@ -114,9 +138,10 @@ export async function runTransaction(
       }
       stats.stores++;
       if (d.deleted) stats.deletes++;
-      await client.store(storeMessage(b, binding, d.key, d.doc, exists, d.deleted));
+      await store(storeMessage(b, binding, d.key, d.doc, exists, d.deleted, widenings));
     }
   }
+  if (widenings.size > 0) throw new ProjectionWidening(widenings.list());
   const t0 = hooks.now();
   const startedCommit = await client.startCommit(runtimeCheckpoint);
   stats.startCommitMs = hooks.now() - t0;

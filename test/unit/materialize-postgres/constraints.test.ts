@@ -51,12 +51,25 @@ t.test('names PostgreSQL cannot keep whole', async (t) => {
 t.test('an existing column that cannot take the field is incompatible', async (t) => {
   const existing: ExistingTable = new Map([
     ['id', { name: 'id', type: 'numeric', notNull: true, primaryKey: true }],
+    ['name', { name: 'name', type: 'jsonb', notNull: false, primaryKey: false }],
+    ['qty', { name: 'qty', type: 'text', notNull: false, primaryKey: false }],
+    ['active', { name: 'active', type: 'numeric', notNull: false, primaryKey: false }],
+  ]);
+  const c = constraintsFor(ORDERS, false, existing);
+  t.same(c.qty, { type: 'INCOMPATIBLE', reason: 'column "qty" is text but the field now needs NUMERIC; drop the column (or the table) to re-create it' }, 'text cannot narrow to NUMERIC');
+  t.equal(c.active!.type, 'INCOMPATIBLE', 'numeric cannot become BOOLEAN');
+  t.equal(c.name!.type, 'LOCATION_RECOMMENDED', 'a JSONB column takes anything');
+});
+
+t.test('an existing column that can widen to the field is not incompatible (apply widens it)', async (t) => {
+  const existing: ExistingTable = new Map([
+    ['id', { name: 'id', type: 'numeric', notNull: true, primaryKey: true }],
     ['name', { name: 'name', type: 'numeric', notNull: false, primaryKey: false }],
     ['qty', { name: 'qty', type: 'jsonb', notNull: false, primaryKey: false }],
     ['active', { name: 'active', type: 'boolean', notNull: false, primaryKey: false }],
   ]);
   const c = constraintsFor(ORDERS, false, existing);
-  t.same(c.name, { type: 'INCOMPATIBLE', reason: 'column "name" is numeric but the field now needs TEXT; drop the column (or the table) to re-create it' });
+  t.equal(c.name!.type, 'LOCATION_RECOMMENDED', 'numeric widens to TEXT');
   t.equal(c.qty!.type, 'LOCATION_RECOMMENDED', 'a JSONB column takes anything');
   t.equal(c.active!.type, 'LOCATION_RECOMMENDED');
   t.equal(c.id!.type, 'FIELD_REQUIRED');

@@ -1,7 +1,7 @@
 // SQL generation: identifiers, column types, DDL and the batched statements.
 import t from 'tap';
-import { canHold, columnTypeOf, isScalar } from '../../../src/materialize-postgres/column-types.js';
-import { addColumnSql, createCheckpointsSql, createTableSql, dropNotNullSql } from '../../../src/materialize-postgres/ddl.js';
+import { canHold, canWiden, columnTypeOf, isScalar } from '../../../src/materialize-postgres/column-types.js';
+import { addColumnSql, createCheckpointsSql, createTableSql, dropNotNullSql, widenColumnSql } from '../../../src/materialize-postgres/ddl.js';
 import { deleteSql, insertSql, loadSql, upsertSql } from '../../../src/materialize-postgres/dml.js';
 import { identifierProblem, qualified, quoteIdent } from '../../../src/materialize-postgres/identifiers.js';
 import { tableShapeOf } from '../../../src/materialize-postgres/table-shape.js';
@@ -117,4 +117,18 @@ t.test('batched statements unnest one array per column, cast to the column types
   t.equal(upsertSql('s', 't', keys, []), 'INSERT INTO "s"."t" ("pk", "sk") SELECT * FROM unnest($1::text[], $2::numeric[]) ON CONFLICT ("pk", "sk") DO NOTHING');
   t.equal(insertSql('s', 't', [...keys, rest[0]!]), 'INSERT INTO "s"."t" ("pk", "sk", "v""1") SELECT * FROM unnest($1::text[], $2::numeric[], $3::character varying(20)[])');
   t.equal(deleteSql('s', 't', keys), 'DELETE FROM "s"."t" AS r USING unnest($1::text[], $2::numeric[]) AS k(c0, c1) WHERE r."pk" = k.c0 AND r."sk" = k.c1');
+});
+
+t.test('widening: scalar columns to JSONB, NUMERIC and BOOLEAN to TEXT, converting stored values; nothing narrows', async (t) => {
+  t.ok(canWiden('text', 'JSONB'));
+  t.ok(canWiden('numeric', 'JSONB'));
+  t.ok(canWiden('boolean', 'JSONB'));
+  t.ok(canWiden('numeric', 'TEXT'));
+  t.ok(canWiden('boolean', 'TEXT'));
+  t.notOk(canWiden('text', 'NUMERIC'));
+  t.notOk(canWiden('jsonb', 'TEXT'));
+  t.notOk(canWiden('numeric', 'BOOLEAN'));
+  const shape = tableShapeOf(ordersBinding('orders') as never, 0, 'public');
+  t.equal(widenColumnSql(shape, 'qty', 'JSONB'), 'ALTER TABLE "public"."orders" ALTER COLUMN "qty" TYPE JSONB USING to_jsonb("qty")');
+  t.equal(widenColumnSql(shape, 'qty', 'TEXT'), 'ALTER TABLE "public"."orders" ALTER COLUMN "qty" TYPE TEXT USING "qty"::TEXT');
 });
