@@ -1,7 +1,7 @@
-// `source-dynamodb pipe`: the CLI's options turned into runPipe's, config files read (JSON or
-// YAML), the --into command split into argv (it runs without a shell).
+// `source-dynamodb pipe`: the CLI's options (already checked by src/cli/parse-command-line.ts)
+// turned into runPipe's, config files read (JSON or YAML), the --into command split into argv (it
+// runs without a shell).
 import { readConfigFile } from '../cli/config-file.js';
-import { ConnectorError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { redactConfig } from '../verbs/redact.js';
 import { runPipe, type PipeOptions } from './run-pipe.js';
@@ -9,27 +9,22 @@ import type { PipeTotals } from './progress.js';
 import { shellWords } from './shell-words.js';
 
 export interface PipeCliValues {
-  config?: string;
-  into?: string;
-  'materialization-config'?: string;
+  config: string;
+  into: string;
+  'materialization-config': string;
   table?: string[];
   state?: string;
   name?: string;
+  /** A whole number, as the parser checked. */
   'rcu-allocation'?: string;
 }
 
-export async function pipeCommand(values: PipeCliValues, deps: { log: Logger; onStop: NonNullable<PipeOptions['onStop']>; env: NodeJS.ProcessEnv; usage: string }): Promise<PipeTotals> {
-  const need = (v: string | undefined, flag: string): string => {
-    if (!v) throw new ConnectorError('BAD_REQUEST', `missing ${flag}\n\n${deps.usage}`);
-    return v;
-  };
-  const captureConfig = await readConfigFile(need(values.config, '--config FILE'));
+export async function pipeCommand(values: PipeCliValues, deps: { log: Logger; onStop: NonNullable<PipeOptions['onStop']>; env: NodeJS.ProcessEnv }): Promise<PipeTotals> {
+  const captureConfig = await readConfigFile(values.config);
   redactConfig(captureConfig, deps.log);
-  const command = shellWords(need(values.into, '--into "COMMAND"'));
-  if (command.length === 0) throw new ConnectorError('BAD_REQUEST', `--into names no command\n\n${deps.usage}`);
+  const command = shellWords(values.into);
   const rcu = values['rcu-allocation'];
-  if (rcu !== undefined && !/^[0-9]+$/.test(rcu)) throw new ConnectorError('BAD_REQUEST', `--rcu-allocation must be a whole number of read capacity units per second, not ${JSON.stringify(rcu)}`);
-  const materializationConfig = await readConfigFile(need(values['materialization-config'], '--materialization-config FILE'));
+  const materializationConfig = await readConfigFile(values['materialization-config']);
   return runPipe({
     captureConfig,
     materialization: { command, config: materializationConfig },

@@ -162,6 +162,6 @@ t.test('an unknown or stream-less --table is a clear error, and no capture start
   t.notOk((await readdir(dir)).includes('unused.json'), 'no state file is written');
 
   const noConfig = startConnector([], { script: CLI, args: ['capture'] });
-  t.equal((await noConfig.exited).code, 1, 'capture without --config fails');
-  t.match(noConfig.stderr.join('\n'), /missing --config FILE/);
+  t.equal((await noConfig.exited).code, 2, 'capture without --config is a usage error');
+  t.strictSame(noConfig.stderr, ['source-dynamodb: missing --config FILE for "capture"; see source-dynamodb capture --help']);
 });
