@@ -1,6 +1,7 @@
 // Reads one table's DynamoDB Stream along its shard lineage: parents to their end before their
 // children, siblings in parallel, the listing refreshed periodically and whenever a shard ends.
-// Each non-empty GetRecords leaves as documents plus the checkpoint of the shard's last sequence.
+// Every listed shard is checkpointed when first seen, before it is read (shard-tree.ts); each
+// non-empty GetRecords leaves as documents plus the checkpoint of the shard's last sequence.
 import { classify } from '../aws/classify.js';
 import { captureFailure, isAbort, REBACKFILL_ADVICE, StreamLostError } from './aws-failure.js';
 import { sleep } from '../aws/retry.js';
@@ -13,7 +14,9 @@ import type { OutputDoc } from './transaction.js';
 import type { TableContext } from './context.js';
 import { bindingPatch } from './output.js';
 import { pollDelay } from './pacing.js';
-import { planShards, type ListedShard, type StartPosition } from './shard-tree.js';
+import { planShards, type ListedShard, type ShardPlan, type StartPosition } from './shard-tree.js';
+import { listingTimeDue, pastRetention, refreshedReadThrough, RETENTION_SAFETY_MARGIN_MS, STREAM_RETENTION_MS } from './stream-retention.js';
+import { patchShard, rfc3339 } from './table-state.js';
 
 /** Records per GetRecords call: the API maximum, fewer calls for busy shards. */
 const GET_RECORDS_LIMIT = 1000;
@@ -73,6 +76,12 @@ export class StreamReader {
   private readonly readers = new Set<Promise<void>>();
   private wake: (() => void) | undefined;
   private failure: unknown;
+  private setListed!: (ok: boolean) => void;
+  /**
+   * Settles once the first listing's shards are recorded and their readers started: true, or false
+   * when the reader failed first (a loss found at a resume). The backfill waits for it.
+   */
+  readonly listed = new Promise<boolean>((resolve) => (this.setListed = resolve));
 
   constructor(
     private readonly ctx: TableContext,
@@ -81,26 +90,33 @@ export class StreamReader {
 
   async run(): Promise<void> {
     const ctx = this.ctx;
+    // The time before the previous listing whose shards are all recorded: shards a later listing
+    // shows first were created after it. Undefined for a state written before shards were
+    // recorded at first sight (then nothing tells when the unrecorded ones appeared).
+    let previousListing = ctx.state.shardsListedAt;
     try {
       while (!ctx.signal.aborted && this.failure === undefined) {
+        const listedAt = ctx.now();
         const listing = await listShards(ctx, this.streamArn);
-        const plan = planShards(listing, ctx.state.shards, this.active);
-        if (plan.lost.length > 0) {
-          throw new StreamLostError(
-            `binding ${ctx.binding} (table "${ctx.table}"): stream shard(s) ${plan.lost.join(', ')} vanished before they were read to the end (trimmed after 24 h of retention?); changes were lost. ${REBACKFILL_ADVICE}`,
-            { fields: { binding: ctx.binding, table: ctx.table, shards: plan.lost } },
-          );
+        const plan = planShards(listing, ctx.state.shards, this.active, {
+          newShardsFrom: previousListing ?? rfc3339(listedAt),
+          lineageRecorded: previousListing !== undefined,
+          now: ctx.now(),
+        });
+        const lost = this.lossOf(plan);
+        if (lost) throw lost;
+        if (previousListing === undefined && Object.keys(plan.record).length > 0) {
+          ctx.log.warn('the state was written before every listed shard was recorded: shards this capture never read were recorded now, so changes they lost to the 24 h retention while the capture was stopped cannot be detected; from now on they are', {
+            binding: ctx.binding,
+            table: ctx.table,
+            shards: Object.keys(plan.record),
+          });
         }
-        if (plan.prune.length > 0) {
-          const shards: JsonObject = {};
-          for (const id of plan.prune) {
-            shards[id] = null;
-            delete ctx.state.shards[id];
-          }
-          await ctx.output.commit(ctx.binding, [], bindingPatch(ctx.stateKey, { shards }));
-        }
+        await this.recordListing(plan, listedAt);
+        previousListing = rfc3339(listedAt);
         for (const { shardId, from } of plan.start) this.spawn(shardId, from);
         ctx.stats.shardsOpen = this.active.size;
+        this.setListed(true);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, ctx.settings.relistIntervalMs);
           const onAbort = (): void => done();
@@ -116,8 +132,58 @@ export class StreamReader {
     } catch (e) {
       this.failure ??= e;
     }
+    this.setListed(false);
     await Promise.all(this.readers);
     if (this.failure !== undefined && !(ctx.signal.aborted && isAbort(this.failure))) throw this.failure;
+  }
+
+  /** The loss a listing shows (shard-tree.ts), as the error the user sees; undefined when none. */
+  private lossOf(plan: ShardPlan): StreamLostError | undefined {
+    const ctx = this.ctx;
+    const at = `binding ${ctx.binding} (table "${ctx.table}")`;
+    const fields = (shards: string[]): Record<string, unknown> => ({ binding: ctx.binding, table: ctx.table, shards });
+    if (plan.lost.length > 0) {
+      return new StreamLostError(`${at}: stream shard(s) ${plan.lost.join(', ')} vanished before they were read to the end (trimmed after 24 h of retention?); changes were lost. ${REBACKFILL_ADVICE}`, { fields: fields(plan.lost) });
+    }
+    if (plan.orphaned.length > 0) {
+      const which = plan.orphaned.map((o) => `${o.shardId} (parent ${o.parentShardId})`).join(', ');
+      return new StreamLostError(
+        `${at}: stream shard(s) ${which} appeared with a parent this capture never listed: the parent was created and trimmed (24 h of retention) while the capture was not reading the stream, so its changes were lost. ${REBACKFILL_ADVICE}`,
+        { fields: fields(plan.orphaned.map((o) => o.shardId)) },
+      );
+    }
+    if (plan.stale.length > 0) {
+      const which = plan.stale.map((s) => `${s.shardId} (read through ${s.readThroughAt})`).join(', ');
+      const hours = (STREAM_RETENTION_MS - RETENTION_SAFETY_MARGIN_MS) / 3_600_000;
+      return new StreamLostError(
+        `${at}: stream shard(s) ${which} have not been read for more than ${hours} h (was the capture stopped for about a day?); the stream keeps records for 24 h, so changes may have been lost. ${REBACKFILL_ADVICE}`,
+        { fields: fields(plan.stale.map((s) => s.shardId)) },
+      );
+    }
+    return undefined;
+  }
+
+  /**
+   * Checkpoints a listing before any of its new shards is read: shards seen for the first time
+   * with where they resume, finished shards gone from it pruned, and the listing's time.
+   */
+  private async recordListing(plan: ShardPlan, listedAt: Date): Promise<void> {
+    const ctx = this.ctx;
+    const shards: JsonObject = {};
+    for (const id of plan.prune) {
+      shards[id] = null;
+      delete ctx.state.shards[id];
+    }
+    for (const [id, p] of Object.entries(plan.record)) {
+      shards[id] = { ...p };
+      ctx.state.shards[id] = { ...p };
+    }
+    const patch: JsonObject = {};
+    if (Object.keys(shards).length > 0) patch.shards = shards;
+    if (Object.keys(plan.record).length > 0 || listingTimeDue(ctx.state.shardsListedAt, listedAt)) {
+      patch.shardsListedAt = ctx.state.shardsListedAt = rfc3339(listedAt);
+    }
+    if (Object.keys(patch).length > 0) await ctx.output.commit(ctx.binding, [], bindingPatch(ctx.stateKey, patch));
   }
 
   private spawn(shardId: string, from: StartPosition): void {
@@ -137,6 +203,11 @@ export class StreamReader {
   }
 
   private async iterator(shardId: string, from: StartPosition): Promise<string | undefined> {
+    // TRIM_HORIZON starts silently at whatever is left: a shard not read for a day may have lost records.
+    const readThroughAt = this.ctx.state.shards[shardId]?.readThroughAt;
+    if (from.type === 'TRIM_HORIZON' && readThroughAt !== undefined && pastRetention(readThroughAt, this.ctx.now())) {
+      throw this.lossOf({ start: [], prune: [], lost: [], record: {}, orphaned: [], stale: [{ shardId, readThroughAt }] })!;
+    }
     const req: Record<string, unknown> = { StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: from.type };
     if (from.type === 'AFTER_SEQUENCE_NUMBER') req.SequenceNumber = from.sequence;
     try {
@@ -156,6 +227,8 @@ export class StreamReader {
     while (!ctx.signal.aborted && this.failure === undefined) {
       if (iter === undefined) return this.finish(shardId, lastSeq);
       let out: GetRecordsOutput;
+      // Before the call: an empty answer means nothing older than this is left unread.
+      const polledAt = ctx.now();
       try {
         out = await ctx.rpc.call<GetRecordsOutput>('streams', 'GetRecords', { ShardIterator: iter, Limit: GET_RECORDS_LIMIT }, ctx.signal);
       } catch (e) {
@@ -201,9 +274,11 @@ export class StreamReader {
         // documents land in the same order as any backfill page's verdicts.
         for (const d of docs) ctx.gate.streamEmitted(d.key);
         ctx.stats.streamDocs += docs.length;
-        const shardPatch: JsonObject = { lastReadSequence: lastSeq ?? null };
+        const shardPatch: Record<string, string | boolean | null> = { lastReadSequence: lastSeq ?? null };
         if (closed) shardPatch.finishedReading = true;
-        ctx.state.shards[shardId] = { lastReadSequence: lastSeq, ...(closed ? { finishedReading: true } : {}) };
+        // From now on the shard resumes after lastReadSequence, which is loud if trimmed.
+        if (ctx.state.shards[shardId]?.readThroughAt !== undefined) shardPatch.readThroughAt = null;
+        patchShard(ctx.state, shardId, shardPatch);
         await ctx.output.commit(ctx.binding, docs, bindingPatch(ctx.stateKey, { shards: { [shardId]: shardPatch } }));
         if (closed) return this.markFinished();
       } else if (closed) {
@@ -213,6 +288,13 @@ export class StreamReader {
       if (records.length === 0) ctx.stats.behindMs.delete(shardId);
       iter = out.NextShardIterator;
       empty = records.length > 0 ? 0 : empty + 1;
+      if (records.length === 0 && lastSeq === undefined) {
+        const readThroughAt = refreshedReadThrough(ctx.state.shards[shardId]?.readThroughAt, polledAt, empty);
+        if (readThroughAt !== undefined) {
+          patchShard(ctx.state, shardId, { readThroughAt });
+          await ctx.output.commit(ctx.binding, [], bindingPatch(ctx.stateKey, { shards: { [shardId]: { readThroughAt } } }));
+        }
+      }
       const delay = pollDelay(empty, ctx.settings.idleBackoffMaxMs);
       if (delay > 0) await sleep(delay, ctx.signal);
     }
@@ -220,9 +302,10 @@ export class StreamReader {
 
   private async finish(shardId: string, lastSeq: string | undefined): Promise<void> {
     const ctx = this.ctx;
-    const shardPatch: JsonObject = { finishedReading: true };
+    const shardPatch: Record<string, string | boolean | null> = { finishedReading: true };
     if (lastSeq) shardPatch.lastReadSequence = lastSeq;
-    ctx.state.shards[shardId] = { ...(lastSeq ? { lastReadSequence: lastSeq } : {}), finishedReading: true };
+    if (ctx.state.shards[shardId]?.readThroughAt !== undefined) shardPatch.readThroughAt = null;
+    patchShard(ctx.state, shardId, shardPatch);
     await ctx.output.commit(ctx.binding, [], bindingPatch(ctx.stateKey, { shards: { [shardId]: shardPatch } }));
     this.markFinished();
   }

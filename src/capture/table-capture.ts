@@ -11,9 +11,9 @@ import type { TableContext } from './context.js';
 import { runBackfill } from './backfill.js';
 import { ConvergenceGate } from './gate.js';
 import { bindingPatch } from './output.js';
-import { closedAtFirstSight } from './shard-tree.js';
+import { firstSightShards } from './shard-tree.js';
 import { listShards, StreamReader } from './stream-reader.js';
-import { tableStateFrom } from './table-state.js';
+import { rfc3339, tableStateFrom } from './table-state.js';
 
 /** Scan Limit used when the RCU budget is small (Estuary's rule): pages stay cheap to pace. */
 export const SMALL_BUDGET_SCAN_LIMIT = 100;
@@ -138,25 +138,32 @@ async function startTable(ctx: TableContext, streamArn: string): Promise<void> {
     );
   }
   if (st.totalBackfillSegments === undefined || st.streamArn === undefined) {
+    // Every listed shard is recorded now (shard-tree.ts firstSightShards), before the backfill
+    // starts: closed ones finished, open ones read from TRIM_HORIZON, needing nothing older.
+    const listedAt = rfc3339(ctx.now());
     const listing = await listShards(ctx, streamArn);
-    const patch: JsonObject = { totalBackfillSegments: st.totalBackfillSegments ?? ctx.settings.backfillSegments, streamArn };
-    const closed = closedAtFirstSight(listing).filter((id) => !st.shards[id]);
-    if (closed.length > 0) {
+    const patch: JsonObject = { totalBackfillSegments: st.totalBackfillSegments ?? ctx.settings.backfillSegments, streamArn, shardsListedAt: listedAt };
+    const seen = Object.entries(firstSightShards(listing, listedAt)).filter(([id]) => !st.shards[id]);
+    if (seen.length > 0) {
       const shards: JsonObject = {};
-      for (const id of closed) {
-        shards[id] = { finishedReading: true };
-        st.shards[id] = { finishedReading: true };
+      for (const [id, p] of seen) {
+        shards[id] = { ...p };
+        st.shards[id] = p;
       }
       patch.shards = shards;
     }
     st.totalBackfillSegments = patch.totalBackfillSegments as number;
     st.streamArn = streamArn;
+    st.shardsListedAt = listedAt;
     await ctx.output.commit(ctx.binding, [], bindingPatch(ctx.stateKey, patch));
-    ctx.log.info('table seen for the first time', { binding: ctx.binding, table: ctx.table, segments: st.totalBackfillSegments, closedShards: closed.length });
+    const closedShards = seen.filter(([, p]) => p.finishedReading).length;
+    ctx.log.info('table seen for the first time', { binding: ctx.binding, table: ctx.table, segments: st.totalBackfillSegments, closedShards, openShards: seen.length - closedShards });
   }
-  // Stream first, then the backfill beside it. Both run until stopped; a failure of either is
-  // reported through ctx.fail, which stops everything at a checkpoint boundary.
-  const streaming = new StreamReader(ctx, streamArn).run().catch((e: unknown) => ctx.fail(e));
-  const backfill = runBackfill(ctx).catch((e: unknown) => ctx.fail(e));
+  // Stream first, then the backfill beside it, once the stream's shards are recorded (and a
+  // resume found no stream loss). Both run until stopped; a failure of either is reported
+  // through ctx.fail, which stops everything at a checkpoint boundary.
+  const reader = new StreamReader(ctx, streamArn);
+  const streaming = reader.run().catch((e: unknown) => ctx.fail(e));
+  const backfill = reader.listed.then((ok) => (ok && !ctx.signal.aborted ? runBackfill(ctx) : undefined)).catch((e: unknown) => ctx.fail(e));
   await Promise.all([streaming, backfill]);
 }

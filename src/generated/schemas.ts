@@ -452,10 +452,15 @@ export const stateSchema: JsonSchemaObject = {
         },
         "shards": {
           "type": "object",
-          "description": "Progress of each stream shard, under its shard ID; no entry means read from TRIM_HORIZON.",
+          "description": "Progress of each stream shard, under its shard ID. Every shard the capture has listed is recorded when first seen, before it is read; no entry means not seen yet (states written before that rule: read from TRIM_HORIZON).",
           "additionalProperties": {
             "$ref": "#/$defs/ShardProgress"
           }
+        },
+        "shardsListedAt": {
+          "type": "string",
+          "format": "date-time",
+          "description": "A time (RFC 3339, taken before a listing of the stream) when every listed shard was recorded in shards: a shard first seen later was created after it. Moved forward with each listing that records shards, else at most hourly."
         }
       }
     },
@@ -486,6 +491,11 @@ export const stateSchema: JsonSchemaObject = {
         "finishedReading": {
           "type": "boolean",
           "description": "The shard is closed and was read to its end."
+        },
+        "readThroughAt": {
+          "type": "string",
+          "format": "date-time",
+          "description": "For a shard with no lastReadSequence yet (read from TRIM_HORIZON): every record of the shard older than this time (RFC 3339) was read or is not needed. Older than the stream's 24 h retention (less a margin) at a resume means records may have been lost: the binding fails with STREAM_LOST (or re-backfills with advanced.autoRebackfill). Refreshed at most hourly while the shard is idle; removed once the shard has a lastReadSequence."
         }
       }
     }

@@ -34,11 +34,15 @@ export interface BindingState {
    */
   backfillFinishedAt?: string;
   /**
-   * Progress of each stream shard, under its shard ID; no entry means read from TRIM_HORIZON.
+   * Progress of each stream shard, under its shard ID. Every shard the capture has listed is recorded when first seen, before it is read; no entry means not seen yet (states written before that rule: read from TRIM_HORIZON).
    */
   shards?: {
     [k: string]: ShardProgress;
   };
+  /**
+   * A time (RFC 3339, taken before a listing of the stream) when every listed shard was recorded in shards: a shard first seen later was created after it. Moved forward with each listing that records shards, else at most hourly.
+   */
+  shardsListedAt?: string;
 }
 /**
  * How far one backfill segment has read.
@@ -65,4 +69,8 @@ export interface ShardProgress {
    * The shard is closed and was read to its end.
    */
   finishedReading?: boolean;
+  /**
+   * For a shard with no lastReadSequence yet (read from TRIM_HORIZON): every record of the shard older than this time (RFC 3339) was read or is not needed. Older than the stream's 24 h retention (less a margin) at a resume means records may have been lost: the binding fails with STREAM_LOST (or re-backfills with advanced.autoRebackfill). Refreshed at most hourly while the shard is idle; removed once the shard has a lastReadSequence.
+   */
+  readThroughAt?: string;
 }
