@@ -2,13 +2,11 @@
 // schemas/*.schema.json. This is the only place defaults live; everything downstream reads the
 // resolved shapes below and never looks at a raw config again.
 //
-// IAM credentials: the platform assumes the role and injects aws_access_key_id,
-// aws_secret_access_key and aws_session_token into `credentials` before running the connector.
-// parseEndpointConfig accepts an AWSIAM config without them (a config being edited, or spec and
-// validate runs that need no AWS call); whoever calls AWS asks requireIamSession(), which fails
-// with a clear BAD_CONFIG when they are absent. Some but not all of them is always an error.
+// IAM credentials (AWSIAM): on Flow the platform assumes the role and injects aws_access_key_id,
+// aws_secret_access_key and aws_session_token into `credentials`; those are used as they are.
+// Without them the connector assumes aws_role_arn itself (src/aws/credentials.ts). Some but not
+// all of the three is always an error: a half-injected session is a platform or editing mistake.
 import type { NumberEncoding } from './decode/number.js';
-import { ConnectorError } from './errors.js';
 import type { EndpointConfigAccepted } from './generated/endpoint-config-accepted.js';
 import type { ResourceConfig } from './generated/resource-config.js';
 import type { BindingState, ConnectorState, SegmentProgress, ShardProgress } from './generated/state.js';
@@ -46,8 +44,11 @@ export interface AwsSessionCredentials {
 export type CredentialsResolved =
   /** Static keys; `legacy` when they came from Estuary's top-level awsAccessKeyId/awsSecretAccessKey. */
   | { authType: 'AWSAccessKey'; accessKeyId: string; secretAccessKey: string; legacy: boolean }
-  /** A role the platform assumed; `session` is undefined until the platform injects it. */
-  | { authType: 'AWSIAM'; roleArn: string; awsRegion: string; session: AwsSessionCredentials | undefined }
+  /**
+   * An IAM role: `session` holds the keys the platform injected after assuming it; undefined means
+   * the connector assumes the role with STS itself (with `externalId` when the trust policy asks).
+   */
+  | { authType: 'AWSIAM'; roleArn: string; awsRegion: string; externalId: string | undefined; session: AwsSessionCredentials | undefined }
   /** The AWS SDK's default provider chain, optionally with a named profile. */
   | { authType: 'AWSDefaultChain'; profile: string | undefined };
 
@@ -58,8 +59,12 @@ export interface EndpointConfigResolved {
   backfillSegments: number;
   /** Configured Scan Limit, or undefined when blank/0 (then chosen per table from its RCU budget). */
   scanLimit: number | undefined;
-  /** One endpoint URL for DynamoDB and Streams, or undefined for AWS's regional endpoints. */
+  /** DynamoDB's endpoint URL (and Streams' unless streamsEndpoint is set), or undefined for AWS's regional one. */
   endpoint: string | undefined;
+  /** DynamoDB Streams' endpoint URL: advanced.streamsEndpoint, else advanced.endpoint, else undefined (AWS's). */
+  streamsEndpoint: string | undefined;
+  /** STS endpoint URL for assuming roles (AWSIAM, and the default chain's web identity and profile roles). */
+  stsEndpoint: string | undefined;
   /** Items sampled per table at discover; 0 = no sampling. */
   discoverSampleSize: number;
   /** Cap on the idle GetRecords wait, in milliseconds. */
@@ -112,6 +117,8 @@ export function parseEndpointConfig(raw: unknown): EndpointConfigResolved {
     backfillSegments: adv.backfillSegments || DEFAULT_BACKFILL_SEGMENTS,
     scanLimit: adv.scanLimit || undefined,
     endpoint: adv.endpoint,
+    streamsEndpoint: adv.streamsEndpoint ?? adv.endpoint,
+    stsEndpoint: adv.stsEndpoint,
     discoverSampleSize: adv.discoverSampleSize ?? DEFAULT_DISCOVER_SAMPLE_SIZE,
     idleBackoffMaxMs: adv.idleBackoffMax === undefined ? DEFAULT_IDLE_BACKOFF_MAX_MS : Math.max(MIN_IDLE_BACKOFF_MAX_MS, durationMs(adv.idleBackoffMax)),
     maxConcurrentRequests: adv.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
@@ -131,7 +138,7 @@ function resolveCredentials(cfg: EndpointConfigAccepted): CredentialsResolved {
       const session = c.aws_session_token
         ? { accessKeyId: c.aws_access_key_id!, secretAccessKey: c.aws_secret_access_key!, sessionToken: c.aws_session_token }
         : undefined;
-      return { authType: 'AWSIAM', roleArn: c.aws_role_arn, awsRegion: c.aws_region, session };
+      return { authType: 'AWSIAM', roleArn: c.aws_role_arn, awsRegion: c.aws_region, externalId: c.aws_external_id, session };
     }
     case 'AWSDefaultChain':
       return { authType: 'AWSDefaultChain', profile: c.profile };
@@ -140,7 +147,7 @@ function resolveCredentials(cfg: EndpointConfigAccepted): CredentialsResolved {
 
 const INJECTED = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'] as const;
 const IAM_HOW =
-  'with AWS IAM authentication the platform assumes aws_role_arn and injects aws_access_key_id, aws_secret_access_key and aws_session_token into credentials';
+  'with AWS IAM authentication a platform that assumes aws_role_arn injects aws_access_key_id, aws_secret_access_key and aws_session_token into credentials; leave all three out to have the connector assume the role itself';
 
 /** Checks no schema keyword expresses; they look only at values of the right type. */
 function semanticProblems(raw: unknown): Problem[] {
@@ -152,7 +159,7 @@ function semanticProblems(raw: unknown): Problem[] {
     if (missing.length > 0 && missing.length < INJECTED.length) {
       problems.push({
         pointer: '/credentials',
-        message: `${missing.join(', ')} missing while other session credentials are present: ${IAM_HOW}, all three together`,
+        message: `${missing.join(', ')} missing while other session credentials are present: ${IAM_HOW}; injected, they come all three together`,
       });
     }
   }
@@ -179,18 +186,6 @@ function durationMs(v: number | string): number {
   let ms = 0;
   for (const [, n, unit] of v.matchAll(DURATION_PART)) ms += Number(n) * MS_PER_UNIT[unit!]!;
   return Math.round(ms);
-}
-
-/**
- * The injected session credentials of an AWSIAM config, for a run that calls AWS. Throws
- * ConnectorError('BAD_CONFIG') saying what the platform should have injected when they are absent.
- */
-export function requireIamSession(credentials: Extract<CredentialsResolved, { authType: 'AWSIAM' }>): AwsSessionCredentials {
-  if (credentials.session) return credentials.session;
-  throw new ConnectorError(
-    'BAD_CONFIG',
-    `/credentials: no session credentials: ${IAM_HOW}, and none were injected. Run the capture through the platform, or use auth_type AWSAccessKey or AWSDefaultChain to run it yourself`,
-  );
 }
 
 /**

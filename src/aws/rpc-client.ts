@@ -24,6 +24,8 @@ export interface RpcClientOptions {
   region: string;
   /** One URL for both services (e.g. DynamoDB Local); default the regional AWS endpoints. */
   endpoint?: string;
+  /** Streams' own URL (e.g. a VPC endpoint of streams.dynamodb); default `endpoint`. */
+  streamsEndpoint?: string;
   credentials: AwsCredentialIdentityProvider;
   limiter: Limiter;
   /** Keep-alive connections per endpoint; by default as many as requests may be in flight. */
@@ -50,7 +52,7 @@ export class RpcClient {
   private target(service: Service): { pool: Pool; url: URL } {
     let t = this.pools.get(service);
     if (!t) {
-      const url = serviceUrl(service, this.opts.region, this.opts.endpoint);
+      const url = serviceUrl(service, this.opts.region, service === 'streams' ? (this.opts.streamsEndpoint ?? this.opts.endpoint) : this.opts.endpoint);
       const pool = new Pool(url.origin, {
         connections: this.opts.connections ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
         headersTimeout: this.opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,

@@ -14,8 +14,8 @@ export const SDK_CONNECT_TIMEOUT_MS = 4_000;
 /** A control-plane call (at most one 1 MB Scan page) answers well within this; a hung endpoint fails in ~30 s. */
 export const SDK_REQUEST_TIMEOUT_MS = 10_000;
 
-/** The parts of the endpoint config that decide where and as whom requests go. */
-export type SdkClientConfig = Pick<EndpointConfigResolved, 'region' | 'endpoint' | 'credentials'>;
+/** The parts of the endpoint config that decide where and as whom requests go (no stsEndpoint: AWS's STS). */
+export type SdkClientConfig = Pick<EndpointConfigResolved, 'region' | 'endpoint' | 'credentials'> & Partial<Pick<EndpointConfigResolved, 'stsEndpoint'>>;
 
 export interface SdkClientOptions {
   maxAttempts?: number;
@@ -27,7 +27,7 @@ export function createDynamoDBClient(cfg: SdkClientConfig, opts: SdkClientOption
   return new DynamoDBClient({
     region: cfg.region,
     ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
-    credentials: credentialProvider(cfg.credentials),
+    credentials: credentialProvider(cfg.credentials, { region: cfg.region, stsEndpoint: cfg.stsEndpoint }),
     maxAttempts: opts.maxAttempts ?? SDK_MAX_ATTEMPTS,
     requestHandler: {
       connectionTimeout: opts.connectTimeoutMs ?? SDK_CONNECT_TIMEOUT_MS,

@@ -34,21 +34,25 @@ export interface AWSAccessKey {
   aws_secret_access_key: string;
 }
 /**
- * An IAM role that the platform assumes on the connector's behalf; the platform injects short-lived session credentials into this object at run time.
+ * An IAM role with access to the tables. On a platform that assumes it for the connector (Estuary Flow), the platform injects short-lived session credentials into this object at run time; otherwise the connector assumes the role itself with AWS STS, using source credentials from the AWS default credential chain, and renews the session before it expires.
  */
 export interface AWSIAM {
   /**
-   * Selects authentication with an IAM role assumed by the platform.
+   * Selects authentication with an IAM role, assumed by the platform or by the connector.
    */
   auth_type: 'AWSIAM';
   /**
-   * ARN of the IAM role that has access to the tables and that the platform assumes, for example arn:aws:iam::123456789012:role/flow.
+   * ARN of the IAM role that has access to the tables, for example arn:aws:iam::123456789012:role/flow. Its trust policy must allow sts:AssumeRole by whoever assumes it.
    */
   aws_role_arn: string;
   /**
    * AWS region used to assume the role, usually the region of the tables.
    */
   aws_region: string;
+  /**
+   * External ID that the role's trust policy requires (its sts:ExternalId condition), sent when the connector assumes the role itself. Leave blank when the trust policy has no such condition.
+   */
+  aws_external_id?: string;
   /**
    * Injected by the platform after it assumes the role; do not set it yourself.
    */
@@ -88,7 +92,7 @@ export interface Advanced {
    */
   scanLimit?: number;
   /**
-   * Endpoint URL of both DynamoDB and DynamoDB Streams, for a compatible API that isn't provided by AWS, for example http://localhost:8000 for DynamoDB Local.
+   * Endpoint URL of DynamoDB, and of DynamoDB Streams unless Streams Endpoint is set: for a compatible API that isn't provided by AWS (for example http://localhost:8000 for DynamoDB Local) or a VPC endpoint. Blank means AWS's regional endpoint.
    */
   endpoint?: string;
   /**
@@ -111,4 +115,12 @@ export interface Advanced {
    * How DynamoDB numbers (N, NS, and numbers nested in maps and lists) appear in documents. "literal" (blank): JSON numbers with DynamoDB's exact digits, the shape Estuary's connector and existing collections have; a runtime that holds numbers as 64-bit floats, as Flow does, rounds values past about 15 significant digits or beyond 2^53. "string": decimal strings with the exact digits (format "number"), which survive any runtime and which destinations with a NUMERIC type load exactly. Key attributes are strings in both modes.
    */
   numbers?: 'literal' | 'string';
+  /**
+   * Endpoint URL of DynamoDB Streams when it differs from the AWS Endpoint, for example an interface VPC endpoint (PrivateLink) for streams.dynamodb. Blank means the AWS Endpoint if one is set, else AWS's regional Streams endpoint.
+   */
+  streamsEndpoint?: string;
+  /**
+   * Endpoint URL of AWS STS, used when the connector assumes a role itself (AWS IAM without injected credentials, and web identity or profile roles of the default credential chain), for example an interface VPC endpoint for sts. Blank means AWS's regional STS endpoint.
+   */
+  stsEndpoint?: string;
 }

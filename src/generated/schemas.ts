@@ -211,7 +211,7 @@ export const endpointConfigSchema: JsonSchemaObject = {
         {
           "type": "object",
           "title": "AWS IAM",
-          "description": "An IAM role that the platform assumes on the connector's behalf; the platform injects short-lived session credentials into this object at run time.",
+          "description": "An IAM role with access to the tables. On a platform that assumes it for the connector (Estuary Flow), the platform injects short-lived session credentials into this object at run time; otherwise the connector assumes the role itself with AWS STS, using source credentials from the AWS default credential chain, and renews the session before it expires.",
           "required": [
             "auth_type",
             "aws_role_arn",
@@ -224,14 +224,14 @@ export const endpointConfigSchema: JsonSchemaObject = {
               "const": "AWSIAM",
               "default": "AWSIAM",
               "title": "Authentication Type",
-              "description": "Selects authentication with an IAM role assumed by the platform.",
+              "description": "Selects authentication with an IAM role, assumed by the platform or by the connector.",
               "order": 0
             },
             "aws_role_arn": {
               "type": "string",
               "minLength": 1,
               "title": "AWS Role ARN",
-              "description": "ARN of the IAM role that has access to the tables and that the platform assumes, for example arn:aws:iam::123456789012:role/flow.",
+              "description": "ARN of the IAM role that has access to the tables, for example arn:aws:iam::123456789012:role/flow. Its trust policy must allow sts:AssumeRole by whoever assumes it.",
               "order": 1
             },
             "aws_region": {
@@ -240,6 +240,15 @@ export const endpointConfigSchema: JsonSchemaObject = {
               "title": "AWS Region",
               "description": "AWS region used to assume the role, usually the region of the tables.",
               "order": 2
+            },
+            "aws_external_id": {
+              "type": "string",
+              "minLength": 2,
+              "maxLength": 1224,
+              "pattern": "^[\\w+=,.@:\\/-]*$",
+              "title": "External ID",
+              "description": "External ID that the role's trust policy requires (its sts:ExternalId condition), sent when the connector assumes the role itself. Leave blank when the trust policy has no such condition.",
+              "order": 3
             },
             "aws_access_key_id": {
               "type": "string",
@@ -320,7 +329,7 @@ export const endpointConfigSchema: JsonSchemaObject = {
           "type": "string",
           "format": "uri",
           "title": "AWS Endpoint",
-          "description": "Endpoint URL of both DynamoDB and DynamoDB Streams, for a compatible API that isn't provided by AWS, for example http://localhost:8000 for DynamoDB Local.",
+          "description": "Endpoint URL of DynamoDB, and of DynamoDB Streams unless Streams Endpoint is set: for a compatible API that isn't provided by AWS (for example http://localhost:8000 for DynamoDB Local) or a VPC endpoint. Blank means AWS's regional endpoint.",
           "order": 3
         },
         "discoverSampleSize": {
@@ -370,6 +379,20 @@ export const endpointConfigSchema: JsonSchemaObject = {
           "description": "How DynamoDB numbers (N, NS, and numbers nested in maps and lists) appear in documents. \"literal\" (blank): JSON numbers with DynamoDB's exact digits, the shape Estuary's connector and existing collections have; a runtime that holds numbers as 64-bit floats, as Flow does, rounds values past about 15 significant digits or beyond 2^53. \"string\": decimal strings with the exact digits (format \"number\"), which survive any runtime and which destinations with a NUMERIC type load exactly. Key attributes are strings in both modes.",
           "nonsensitive": true,
           "order": 8
+        },
+        "streamsEndpoint": {
+          "type": "string",
+          "format": "uri",
+          "title": "DynamoDB Streams Endpoint",
+          "description": "Endpoint URL of DynamoDB Streams when it differs from the AWS Endpoint, for example an interface VPC endpoint (PrivateLink) for streams.dynamodb. Blank means the AWS Endpoint if one is set, else AWS's regional Streams endpoint.",
+          "order": 9
+        },
+        "stsEndpoint": {
+          "type": "string",
+          "format": "uri",
+          "title": "STS Endpoint",
+          "description": "Endpoint URL of AWS STS, used when the connector assumes a role itself (AWS IAM without injected credentials, and web identity or profile roles of the default credential chain), for example an interface VPC endpoint for sts. Blank means AWS's regional STS endpoint.",
+          "order": 10
         }
       }
     }

@@ -57,7 +57,12 @@ export async function open(raw: unknown, deps: VerbDeps): Promise<Session> {
   const rpc = new RpcClient({
     region: cfg.region,
     ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
-    credentials: credentialProvider(cfg.credentials),
+    ...(cfg.streamsEndpoint ? { streamsEndpoint: cfg.streamsEndpoint } : {}),
+    credentials: credentialProvider(cfg.credentials, {
+      region: cfg.region,
+      stsEndpoint: cfg.stsEndpoint,
+      onAssumed: ({ roleArn, expiration }) => deps.log.info('assumed the IAM role', { roleArn, expiresAt: expiration?.toISOString() }),
+    }),
     limiter: new Limiter(cfg.maxConcurrentRequests),
     connections: cfg.maxConcurrentRequests,
     retry: {
@@ -70,6 +75,6 @@ export async function open(raw: unknown, deps: VerbDeps): Promise<Session> {
   });
   const plan: CapturePlan = { bindings, state: state.bindingStateV1, settings };
   if (body.range) plan.range = body.range;
-  deps.log.info('capture opening', { capture: body.capture.name, bindings: bindings.map((b) => b.table), region: cfg.region, endpoint: cfg.endpoint ?? 'AWS' });
+  deps.log.info('capture opening', { capture: body.capture.name, bindings: bindings.map((b) => b.table), region: cfg.region, endpoint: cfg.endpoint ?? 'AWS', streamsEndpoint: cfg.streamsEndpoint ?? 'AWS' });
   return openSession(plan, { writer: deps.writer, log: deps.log, rpc, ...(deps.now ? { now: deps.now } : {}) });
 }

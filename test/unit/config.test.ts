@@ -10,7 +10,6 @@ import {
   parseEndpointConfig,
   parseResourceConfig,
   parseState,
-  requireIamSession,
   secretsOf,
   secretsOfRaw,
 } from '../../src/config.js';
@@ -46,6 +45,8 @@ t.test('access key config gets every default', async (t) => {
     backfillSegments: DEFAULT_BACKFILL_SEGMENTS,
     scanLimit: undefined,
     endpoint: undefined,
+    streamsEndpoint: undefined,
+    stsEndpoint: undefined,
     discoverSampleSize: DEFAULT_DISCOVER_SAMPLE_SIZE,
     idleBackoffMaxMs: DEFAULT_IDLE_BACKOFF_MAX_MS,
     maxConcurrentRequests: DEFAULT_MAX_CONCURRENT_REQUESTS,
@@ -138,27 +139,56 @@ t.test("Estuary's legacy shape is accepted", async (t) => {
   t.notMatch(half, /\/credentials/, 'a legacy config is not told to add credentials');
 });
 
-t.test('IAM role: injected session credentials', async (t) => {
+t.test('IAM role: injected session credentials, or none (the connector assumes the role)', async (t) => {
   const iam = { auth_type: 'AWSIAM', aws_role_arn: 'arn:aws:iam::123456789012:role/flow', aws_region: 'us-east-1' };
   const bare = parseEndpointConfig({ region: 'us-east-1', credentials: iam });
-  t.match(bare.credentials, { authType: 'AWSIAM', roleArn: iam.aws_role_arn, awsRegion: 'us-east-1', session: undefined });
+  t.same(bare.credentials, { authType: 'AWSIAM', roleArn: iam.aws_role_arn, awsRegion: 'us-east-1', externalId: undefined, session: undefined }, 'no session: assumed by the connector');
   t.same(secretsOf(bare), []);
-  if (bare.credentials.authType !== 'AWSIAM') throw new Error('unreachable');
-  const cred = bare.credentials;
-  t.match(failure(t, () => requireIamSession(cred), 'BAD_CONFIG'), /platform assumes aws_role_arn and injects/);
+
+  const withId = parseEndpointConfig({ region: 'us-east-1', credentials: { ...iam, aws_external_id: 'tenant-42:prod' } });
+  t.match(withId.credentials, { authType: 'AWSIAM', externalId: 'tenant-42:prod', session: undefined });
+  t.same(secretsOf(withId), [], 'an external ID is not a secret (AWS says so), so it is not redacted');
+  const badId = failure(t, () => parseEndpointConfig({ region: 'us-east-1', credentials: { ...iam, aws_external_id: 'has space' } }), 'BAD_CONFIG');
+  t.match(badId, /\/credentials\/aws_external_id/, "an external ID STS would refuse (characters outside [\\w+=,.@:/-]) fails at the boundary");
+  t.match(failure(t, () => parseEndpointConfig({ region: 'us-east-1', credentials: { ...iam, aws_external_id: 'x' } }), 'BAD_CONFIG'), /\/credentials\/aws_external_id/, 'STS needs at least 2 characters');
 
   const injected = parseEndpointConfig({
     region: 'us-east-1',
     credentials: { ...iam, aws_access_key_id: 'ASIAEXAMPLE', aws_secret_access_key: SECRET, aws_session_token: TOKEN },
   });
-  if (injected.credentials.authType !== 'AWSIAM') throw new Error('unreachable');
-  t.same(requireIamSession(injected.credentials), { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: SECRET, sessionToken: TOKEN });
+  t.match(injected.credentials, { authType: 'AWSIAM', session: { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: SECRET, sessionToken: TOKEN } }, "Flow's injected session is kept");
   t.same(secretsOf(injected).sort(), [SECRET, TOKEN].sort());
 
   const partial = failure(t, () => parseEndpointConfig({ region: 'us-east-1', credentials: { ...iam, aws_session_token: TOKEN } }), 'BAD_CONFIG');
   t.match(partial, /\/credentials: aws_access_key_id, aws_secret_access_key missing/);
+  t.match(partial, /leave all three out to have the connector assume the role itself/);
   t.notMatch(partial, TOKEN);
   t.match(failure(t, () => parseEndpointConfig({ region: 'x', credentials: { auth_type: 'AWSIAM' } }), 'BAD_CONFIG'), /aws_role_arn: is required.*aws_region: is required/);
+});
+
+t.test('endpoints: Streams defaults to advanced.endpoint, STS has its own', async (t) => {
+  const none = parseEndpointConfig(accessKey());
+  t.same([none.endpoint, none.streamsEndpoint, none.stsEndpoint], [undefined, undefined, undefined], "AWS's regional endpoints");
+  const one = parseEndpointConfig(accessKey({ advanced: { endpoint: 'http://localhost:8000' } }));
+  t.same([one.endpoint, one.streamsEndpoint, one.stsEndpoint], ['http://localhost:8000', 'http://localhost:8000', undefined], 'one endpoint serves both, as before');
+  const split = parseEndpointConfig(
+    accessKey({
+      advanced: {
+        endpoint: 'https://vpce-1-a.dynamodb.us-east-1.vpce.amazonaws.com',
+        streamsEndpoint: 'https://vpce-2-b.streams.dynamodb.us-east-1.vpce.amazonaws.com',
+        stsEndpoint: 'https://vpce-3-c.sts.us-east-1.vpce.amazonaws.com',
+      },
+    }),
+  );
+  t.same(
+    [split.endpoint, split.streamsEndpoint, split.stsEndpoint],
+    ['https://vpce-1-a.dynamodb.us-east-1.vpce.amazonaws.com', 'https://vpce-2-b.streams.dynamodb.us-east-1.vpce.amazonaws.com', 'https://vpce-3-c.sts.us-east-1.vpce.amazonaws.com'],
+  );
+  const onlyStreams = parseEndpointConfig(accessKey({ advanced: { streamsEndpoint: 'http://127.0.0.1:9001' } }));
+  t.same([onlyStreams.endpoint, onlyStreams.streamsEndpoint], [undefined, 'http://127.0.0.1:9001'], 'Streams elsewhere, DynamoDB on AWS');
+  const bad = failure(t, () => parseEndpointConfig(accessKey({ advanced: { streamsEndpoint: 'not a url', stsEndpoint: 'sts here' } })), 'BAD_CONFIG');
+  t.match(bad, /\/advanced\/streamsEndpoint: must be a valid uri/);
+  t.match(bad, /\/advanced\/stsEndpoint: must be a valid uri/, 'both problems at once');
 });
 
 t.test('default credential chain', async (t) => {

@@ -333,7 +333,7 @@ Object {
               "type": "integer",
             },
             "endpoint": Object {
-              "description": "Endpoint URL of both DynamoDB and DynamoDB Streams, for a compatible API that isn't provided by AWS, for example http://localhost:8000 for DynamoDB Local.",
+              "description": "Endpoint URL of DynamoDB, and of DynamoDB Streams unless Streams Endpoint is set: for a compatible API that isn't provided by AWS (for example http://localhost:8000 for DynamoDB Local) or a VPC endpoint. Blank means AWS's regional endpoint.",
               "format": "uri",
               "order": 3,
               "title": "AWS Endpoint",
@@ -360,6 +360,18 @@ Object {
               "title": "Max Concurrent Requests",
               "type": "integer",
             },
+            "numbers": Object {
+              "default": "literal",
+              "description": "How DynamoDB numbers (N, NS, and numbers nested in maps and lists) appear in documents. \\"literal\\" (blank): JSON numbers with DynamoDB's exact digits, the shape Estuary's connector and existing collections have; a runtime that holds numbers as 64-bit floats, as Flow does, rounds values past about 15 significant digits or beyond 2^53. \\"string\\": decimal strings with the exact digits (format \\"number\\"), which survive any runtime and which destinations with a NUMERIC type load exactly. Key attributes are strings in both modes.",
+              "enum": Array [
+                "literal",
+                "string",
+              ],
+              "nonsensitive": true,
+              "order": 8,
+              "title": "Number Encoding",
+              "type": "string",
+            },
             "scanLimit": Object {
               "description": "Most items evaluated by each backfill Scan request. Blank or 0: none when the table's read capacity for the backfill is unlimited or above 100 units, otherwise 100.",
               "minimum": 0,
@@ -367,6 +379,20 @@ Object {
               "order": 2,
               "title": "Scan Limit",
               "type": "integer",
+            },
+            "streamsEndpoint": Object {
+              "description": "Endpoint URL of DynamoDB Streams when it differs from the AWS Endpoint, for example an interface VPC endpoint (PrivateLink) for streams.dynamodb. Blank means the AWS Endpoint if one is set, else AWS's regional Streams endpoint.",
+              "format": "uri",
+              "order": 9,
+              "title": "DynamoDB Streams Endpoint",
+              "type": "string",
+            },
+            "stsEndpoint": Object {
+              "description": "Endpoint URL of AWS STS, used when the connector assumes a role itself (AWS IAM without injected credentials, and web identity or profile roles of the default credential chain), for example an interface VPC endpoint for sts. Blank means AWS's regional STS endpoint.",
+              "format": "uri",
+              "order": 10,
+              "title": "STS Endpoint",
+              "type": "string",
             },
           },
           "title": "Advanced Options",
@@ -419,12 +445,12 @@ Object {
             },
             Object {
               "additionalProperties": false,
-              "description": "An IAM role that the platform assumes on the connector's behalf; the platform injects short-lived session credentials into this object at run time.",
+              "description": "An IAM role with access to the tables. On a platform that assumes it for the connector (Estuary Flow), the platform injects short-lived session credentials into this object at run time; otherwise the connector assumes the role itself with AWS STS, using source credentials from the AWS default credential chain, and renews the session before it expires.",
               "properties": Object {
                 "auth_type": Object {
                   "const": "AWSIAM",
                   "default": "AWSIAM",
-                  "description": "Selects authentication with an IAM role assumed by the platform.",
+                  "description": "Selects authentication with an IAM role, assumed by the platform or by the connector.",
                   "order": 0,
                   "title": "Authentication Type",
                   "type": "string",
@@ -435,6 +461,15 @@ Object {
                   "type": "string",
                   "x-hidden-field": true,
                 },
+                "aws_external_id": Object {
+                  "description": "External ID that the role's trust policy requires (its sts:ExternalId condition), sent when the connector assumes the role itself. Leave blank when the trust policy has no such condition.",
+                  "maxLength": 1224,
+                  "minLength": 2,
+                  "order": 3,
+                  "pattern": "^[\\\\w+=,.@:\\\\/-]*$",
+                  "title": "External ID",
+                  "type": "string",
+                },
                 "aws_region": Object {
                   "description": "AWS region used to assume the role, usually the region of the tables.",
                   "minLength": 1,
@@ -443,7 +478,7 @@ Object {
                   "type": "string",
                 },
                 "aws_role_arn": Object {
-                  "description": "ARN of the IAM role that has access to the tables and that the platform assumes, for example arn:aws:iam::123456789012:role/flow.",
+                  "description": "ARN of the IAM role that has access to the tables, for example arn:aws:iam::123456789012:role/flow. Its trust policy must allow sts:AssumeRole by whoever assumes it.",
                   "minLength": 1,
                   "order": 1,
                   "title": "AWS Role ARN",
