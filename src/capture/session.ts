@@ -69,7 +69,7 @@ export async function openSession(plan: CapturePlan, deps: SessionDeps): Promise
       const onRejected = (e: unknown): void => {
         if (warned) return;
         warned = true;
-        deps.log.warn('a document does not match the collection schema, so same-key documents are not combined for it; re-run discover (or set discoverSampleSize: 0) if an attribute changed its type', {
+        deps.log.warn('a document does not match the collection schema, so same-key documents are not combined for it; the schema types more than the connector guarantees (edited by hand, or discovered by an earlier release, which enforced sampled attribute types): re-run discover', {
           binding: b.binding,
           table: b.table,
           problem: (e as Error).message,

@@ -10,6 +10,7 @@ import { isJsonObject, type JsonObject } from '../json/value.js';
 import type { Item } from './attribute-value.js';
 import { renderItem } from './document.js';
 import { documentKeyFn, type KeySchema } from './key.js';
+import type { NumberEncoding } from './number.js';
 import { setOwn } from './set-own.js';
 
 /**
@@ -39,8 +40,8 @@ export function foldDocuments(docs: Iterable<{ doc: JsonObject }>, keyPtrs: read
 }
 
 /** An item as its folded row should look: snapshotDocument without `_meta` and top-level nulls. */
-export function itemToRow(item: Item, ks: KeySchema): JsonObject {
-  const row = renderItem(item, ks);
+export function itemToRow(item: Item, ks: KeySchema, numbers?: NumberEncoding): JsonObject {
+  const row = renderItem(item, ks, numbers);
   for (const name in row) if (row[name] === null) delete row[name];
   return row;
 }
