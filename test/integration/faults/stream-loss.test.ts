@@ -186,3 +186,23 @@ t.test('scripted lineage: first sight records closed and open shards; a child sp
   t.same(captured(resumed.lines), [], 'nothing emitted: the loss is found before anything is read');
   t.ok(endsCommitted(resumed.lines));
 });
+
+t.test('a state from before every listed shard was recorded: the unrecorded shard is recorded at the resume, with a warning, and read', async (t) => {
+  const table = 'legacy_state';
+  const sk = `${table}.v1`;
+  const { state, shard } = await idleRun(table);
+  const legacy = JSON.parse(JSON.stringify(state)) as { bindingStateV1: Record<string, BindingState> };
+  delete legacy.bindingStateV1[sk]!.shardsListedAt;
+  delete legacy.bindingStateV1[sk]!.shards![shard];
+  await put(table, 'later', 'x');
+  const resumed = await capture(table, legacy as unknown as Json);
+  await waitFor(() => committedDocs(resumed.lines).some((d) => d.doc.pk === 'later'), 'the change is captured');
+  await resumed.stop();
+  const warn = resumed.logs.find((l) => l.includes('"level":"warn"') && l.includes('written before every listed shard was recorded'));
+  t.ok(warn && warn.includes(shard), 'a warning names the shard whose losses could not be checked');
+  const first = bindingOf(checkpoints(resumed.lines)[0]!, sk);
+  t.ok(first.shards?.[shard]?.readThroughAt && first.shardsListedAt, 'recorded before it is read, with the listing time');
+  const after = bindingOf(foldState(legacy as unknown as Json, resumed.lines), sk);
+  t.ok(after.shards?.[shard]?.lastReadSequence && after.shards[shard]!.readThroughAt === undefined, 'once read it resumes after its sequence only');
+  t.ok(endsCommitted(resumed.lines));
+});
