@@ -6,22 +6,13 @@
 import './warnings.js';
 import { constants } from 'node:os';
 import { interactiveStopSignals, type ForceReason, type StopSignal } from './signals.js';
-import { readConfigFile } from './cli/config-file.js';
-import { captureCommand } from './cli/capture.js';
 import { PROGRAM } from './cli/commands.js';
 import { commandHelp, generalHelp } from './cli/help-text.js';
-import { parseCommandLine, type OptionValues } from './cli/parse-command-line.js';
+import { parseCommandLine } from './cli/parse-command-line.js';
 import { UsageError, usageErrorLine } from './cli/usage-error.js';
 import { packageVersion } from './cli/version.js';
-import { discover } from './verbs/discover.js';
-import { spec } from './verbs/spec.js';
-import { writeTypeScript } from './discover/typescript.js';
 import { toConnectorError } from './errors.js';
 import { createLogger, parseLevel } from './log.js';
-import { Writer } from './protocol/writer.js';
-import { redactConfig } from './verbs/redact.js';
-import { runCombine } from './reduce/cli.js';
-import { pipeCommand } from './pipe/cli.js';
 
 const EXIT_OK = 0;
 /** A command that ran and failed (as the connector's main exits). */
@@ -38,60 +29,6 @@ function stopNow(signal: StopSignal, why: ForceReason): void {
 }
 const { onStop } = interactiveStopSignals(stopNow);
 
-async function runCommand(command: string, values: OptionValues): Promise<void> {
-  const writer = new Writer(process.stdout);
-  switch (command) {
-    case 'spec':
-      await writer.write([JSON.stringify(spec().spec, null, 2)]);
-      break;
-    case 'discover': {
-      const config = await readConfigFile(values.required('config'));
-      redactConfig(config, log);
-      const out = (await discover({ config }, { log, writer, env: process.env })) as { discovered: { bindings: Parameters<typeof writeTypeScript>[0] } };
-      const typescript = values.string('typescript');
-      if (typescript) {
-        const paths = await writeTypeScript(out.discovered.bindings, typescript);
-        log.info('wrote TypeScript types', { files: paths });
-      }
-      await writer.write([JSON.stringify(out.discovered, null, 2)]);
-      break;
-    }
-    case 'capture': {
-      const config = await readConfigFile(values.required('config'));
-      redactConfig(config, log);
-      const statePath = values.string('state');
-      const tables = values.list('table');
-      await captureCommand({ config, log, stdout: process.stdout, onStop, env: process.env, ...(statePath ? { statePath } : {}), ...(tables ? { tables } : {}) });
-      break;
-    }
-    case 'pipe': {
-      const [state, name, rcu, tables] = [values.string('state'), values.string('name'), values.string('rcu-allocation'), values.list('table')];
-      await pipeCommand(
-        {
-          config: values.required('config'),
-          into: values.required('into'),
-          'materialization-config': values.required('materialization-config'),
-          ...(tables ? { table: tables } : {}),
-          ...(state ? { state } : {}),
-          ...(name ? { name } : {}),
-          ...(rcu ? { 'rcu-allocation': rcu } : {}),
-        },
-        { log, onStop, env: process.env },
-      );
-      break;
-    }
-    case 'combine': {
-      const schema = await readConfigFile(values.required('schema'));
-      const keyPointers = values.required('key').split(',');
-      await runCombine({ input: process.stdin, output: process.stdout, schema, keyPointers, mode: values.flag('partial') ? 'partial' : 'full' });
-      break;
-    }
-    default:
-      throw new Error(`command ${command} is in the command table but has no implementation`);
-  }
-  await writer.flush();
-}
-
 async function main(argv: string[]): Promise<number> {
   const line = parseCommandLine(argv);
   switch (line.kind) {
@@ -104,9 +41,12 @@ async function main(argv: string[]): Promise<number> {
     case 'version':
       process.stdout.write(`${PROGRAM} ${packageVersion()}\n`);
       return EXIT_OK;
-    case 'run':
-      await runCommand(line.command.name, line.values);
+    case 'run': {
+      // Loaded only to run a command: help, the version and usage errors print without the AWS SDK.
+      const { runCommand } = await import('./cli/run-command.js');
+      await runCommand(line.command.name, line.values, { log, onStop });
       return EXIT_OK;
+    }
   }
 }
 

@@ -1,10 +1,14 @@
 // The CLI's commands and their options: one table that the parser checks command lines against
 // and the help is printed from, so the two cannot drift apart.
-import { DEFAULT_PIPE_NAME } from '../pipe/run-pipe.js';
 import { shellWords } from '../pipe/shell-words.js';
 
 /** The name the CLI is installed as (package.json "bin"), used in help and error lines. */
 export const PROGRAM = 'source-dynamodb';
+/**
+ * runPipe's DEFAULT_PIPE_NAME, spelled out: importing run-pipe would load the whole connector
+ * just to print help. A unit test keeps the two equal.
+ */
+export const PIPE_NAME_DEFAULT = 'source-dynamodb/pipe';
 
 export interface OptionSpec {
   /** Long name without the dashes. */
@@ -86,7 +90,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'materialization-config', value: 'FILE', required: true, help: "the materialization's endpoint config, JSON or YAML" },
       { name: 'table', value: 'NAME', multiple: true, help: 'a table to capture', default: 'every capturable table' },
       { name: 'state', value: 'FILE', help: "the pipe's own state, for materializations that keep none at their endpoint", default: 'no file' },
-      { name: 'name', value: 'NAME', help: "the materialization's name: its checkpoint's identity at the endpoint", default: DEFAULT_PIPE_NAME },
+      { name: 'name', value: 'NAME', help: "the materialization's name: its checkpoint's identity at the endpoint", default: PIPE_NAME_DEFAULT },
       { name: 'rcu-allocation', value: 'N', help: "cap each table's backfill reads at N read capacity units per second", default: "the table's provisioned read capacity; unlimited when on demand", check: wholeNumber },
     ],
     examples: [`${PROGRAM} pipe --config capture.yaml --into "node dist/materialize-postgres/main.js" --materialization-config pg.yaml`],
