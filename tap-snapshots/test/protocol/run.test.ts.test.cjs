@@ -82,6 +82,14 @@ Object {
                       "description": "EventID of the stream record; absent for backfill documents.",
                       "type": "string",
                     },
+                    "eventName": Object {
+                      "description": "eventName of the stream record, as DynamoDB Streams gives it (op is its short form); absent for backfill documents.",
+                      "enum": Array [
+                        "INSERT",
+                        "MODIFY",
+                        "REMOVE",
+                      ],
+                    },
                     "op": Object {
                       "description": "Change operation: c = insert or backfill, u = update, d = delete.",
                       "enum": Array [
@@ -89,6 +97,11 @@ Object {
                         "d",
                         "u",
                       ],
+                    },
+                    "sequenceNumber": Object {
+                      "description": "SequenceNumber of the stream record: decimal digits, increasing within a shard (compare them as integers, not as text); absent for backfill documents.",
+                      "pattern": "^[0-9]{1,40}$",
+                      "type": "string",
                     },
                     "snapshot": Object {
                       "description": "True for documents read by the backfill Scan; absent for stream records.",
@@ -157,25 +170,31 @@ Object {
                   "type": "string",
                 },
                 "status": Object {
-                  "type": Array [
-                    "null",
-                    "string",
-                  ],
+                  "x-sampled-schema": Object {
+                    "type": Array [
+                      "null",
+                      "string",
+                    ],
+                  },
                 },
                 "tags": Object {
-                  "items": Object {
-                    "type": "string",
+                  "x-sampled-schema": Object {
+                    "items": Object {
+                      "type": "string",
+                    },
+                    "type": Array [
+                      "array",
+                      "null",
+                    ],
                   },
-                  "type": Array [
-                    "array",
-                    "null",
-                  ],
                 },
                 "total": Object {
-                  "type": Array [
-                    "null",
-                    "number",
-                  ],
+                  "x-sampled-schema": Object {
+                    "type": Array [
+                      "null",
+                      "number",
+                    ],
+                  },
                 },
               },
               "required": Array [
@@ -228,6 +247,14 @@ Object {
                       "description": "EventID of the stream record; absent for backfill documents.",
                       "type": "string",
                     },
+                    "eventName": Object {
+                      "description": "eventName of the stream record, as DynamoDB Streams gives it (op is its short form); absent for backfill documents.",
+                      "enum": Array [
+                        "INSERT",
+                        "MODIFY",
+                        "REMOVE",
+                      ],
+                    },
                     "op": Object {
                       "description": "Change operation: c = insert or backfill, u = update, d = delete.",
                       "enum": Array [
@@ -235,6 +262,11 @@ Object {
                         "d",
                         "u",
                       ],
+                    },
+                    "sequenceNumber": Object {
+                      "description": "SequenceNumber of the stream record: decimal digits, increasing within a shard (compare them as integers, not as text); absent for backfill documents.",
+                      "pattern": "^[0-9]{1,40}$",
+                      "type": "string",
                     },
                     "snapshot": Object {
                       "description": "True for documents read by the backfill Scan; absent for stream records.",
