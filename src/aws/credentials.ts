@@ -23,7 +23,7 @@ export const STS_REQUEST_TIMEOUT_MS = 10_000;
 export interface CredentialOptions {
   /** STS endpoint URL (advanced.stsEndpoint); undefined means AWS's regional STS endpoint. */
   stsEndpoint?: string | undefined;
-  /** Region of the STS client for the default chain's role providers (the connector's region). */
+  /** The connector's region: signs the default chain's role assumptions when stsEndpoint is set. */
   region: string;
   /** Who signs AssumeRole for AWSIAM without injected keys; default the AWS default chain (tests inject one). */
   source?: AwsCredentialIdentityProvider;
@@ -51,14 +51,38 @@ export function credentialProvider(c: CredentialsResolved, opts: CredentialOptio
   }
 }
 
-/** STS client settings shared by every role assumption: bounded retries and timeouts, our endpoint. */
-function stsClientConfig(region: string, stsEndpoint: string | undefined): Record<string, unknown> {
+/**
+ * STS client settings of every role assumption: bounded retries and timeouts, and our endpoint.
+ * A custom endpoint (a VPC endpoint is regional) is signed for `region`; without one, a region is
+ * set only where given, so the default chain's roles keep the SDK's own choice (AWS_REGION, the
+ * profile's region).
+ */
+function stsClientConfig(stsEndpoint: string | undefined, region: string | undefined): Record<string, unknown> {
   return {
-    region,
+    ...(region ? { region } : {}),
     ...(stsEndpoint ? { endpoint: stsEndpoint } : {}),
     maxAttempts: STS_MAX_ATTEMPTS,
     requestHandler: { connectionTimeout: STS_CONNECT_TIMEOUT_MS, requestTimeout: STS_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   };
+}
+
+/**
+ * The default chain, its role providers (a profile's role_arn, web identity) calling STS at our
+ * endpoint. The role assumers are given rather than a `clientConfig`, which the chain would also
+ * hand to the SSO client (sending SSO to the STS endpoint, in the wrong region). The chain memoizes
+ * its credentials and renews them 5 minutes before they expire.
+ */
+async function nodeChain(profile: string | undefined, opts: CredentialOptions): Promise<AwsCredentialIdentityProvider> {
+  const [{ fromNodeProviderChain }, { getDefaultRoleAssumer, getDefaultRoleAssumerWithWebIdentity }] = await Promise.all([
+    import('@aws-sdk/credential-providers'),
+    import('@aws-sdk/client-sts'),
+  ]);
+  const sts = stsClientConfig(opts.stsEndpoint, opts.stsEndpoint ? opts.region : undefined);
+  return fromNodeProviderChain({
+    ...(profile ? { profile } : {}),
+    roleAssumer: getDefaultRoleAssumer(sts),
+    roleAssumerWithWebIdentity: getDefaultRoleAssumerWithWebIdentity(sts),
+  });
 }
 
 /**
@@ -71,7 +95,7 @@ function assumedRole(c: Extract<CredentialsResolved, { authType: 'AWSIAM' }>, op
   let memo: Promise<AwsCredentialIdentityProvider> | undefined;
   const build = async (): Promise<AwsCredentialIdentityProvider> => {
     // Loaded on first use: the provider chain and STS client are module trees static keys never need.
-    const { fromNodeProviderChain, fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
+    const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
     const assume = fromTemporaryCredentials({
       params: {
         RoleArn: c.roleArn,
@@ -80,8 +104,8 @@ function assumedRole(c: Extract<CredentialsResolved, { authType: 'AWSIAM' }>, op
         ...(c.externalId ? { ExternalId: c.externalId } : {}),
       },
       // The source identity may itself be a web identity or profile role: it uses our STS endpoint too.
-      masterCredentials: opts.source ?? fromNodeProviderChain({ clientConfig: stsClientConfig(opts.region, opts.stsEndpoint) }),
-      clientConfig: stsClientConfig(c.awsRegion, opts.stsEndpoint),
+      masterCredentials: opts.source ?? (await nodeChain(undefined, opts)),
+      clientConfig: stsClientConfig(opts.stsEndpoint, c.awsRegion),
     });
     const announced = async (): Promise<AwsCredentialIdentity> => {
       const identity = await assume();
@@ -100,17 +124,14 @@ function assumedRole(c: Extract<CredentialsResolved, { authType: 'AWSIAM' }>, op
   };
 }
 
-/** The default chain, with our STS endpoint for its web identity and profile role providers. */
+/** AWSDefaultChain: the SDK's chain, with a named profile if one is set. */
 function defaultChain(profile: string | undefined, opts: CredentialOptions): AwsCredentialIdentityProvider {
-  let chain: AwsCredentialIdentityProvider | undefined;
+  // Built on first use: the chain and STS client are module trees static keys never need.
+  let chain: Promise<AwsCredentialIdentityProvider> | undefined;
   return async () => {
     try {
-      if (!chain) {
-        const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
-        // The chain memoizes and refreshes its credentials itself (5 min before they expire).
-        chain = fromNodeProviderChain({ ...(profile ? { profile } : {}), clientConfig: stsClientConfig(opts.region, opts.stsEndpoint) });
-      }
-      return await chain();
+      chain ??= nodeChain(profile, opts);
+      return await (await chain)();
     } catch (e) {
       throw defaultChainFailure(e, profile, opts.stsEndpoint);
     }

@@ -49,7 +49,8 @@ const ISOLATED: NodeJS.ProcessEnv = {
   AWS_SHARED_CREDENTIALS_FILE: join(tmp, 'absent-credentials'),
   AWS_WEB_IDENTITY_TOKEN_FILE: '',
   AWS_ROLE_ARN: '',
-  AWS_ROLE_SESSION_NAME: '',
+  // Empty would be sent as an empty RoleSessionName (the SDK defaults only an absent one).
+  AWS_ROLE_SESSION_NAME: 'auth-test',
   AWS_CONTAINER_CREDENTIALS_FULL_URI: '',
   AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '',
   AWS_EC2_METADATA_DISABLED: 'true',
@@ -255,6 +256,15 @@ t.test('STS refuses or cannot be asked: AWS_AUTH naming the role and the fix', a
   t.equal(noSource.code, 'AWS_AUTH', 'no source credentials: AWS_AUTH');
   t.match(noSource.msg, ROLE);
   t.match(noSource.msg, /no source credentials/);
+
+  const tokenFile = join(tmp, 'refused-web-identity-token');
+  writeFileSync(tokenFile, WEB_TOKEN);
+  const webEnv = { AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_ARN: ROLE };
+  const web = await failure(t, start('refused web identity', openRequest(config({ auth_type: 'AWSDefaultChain' }, { endpoint, stsEndpoint: sts.url }), name), webEnv));
+  t.equal(web.code, 'AWS_AUTH', 'a web identity role STS refuses: AWS_AUTH');
+  t.match(web.msg, /refused it \(AccessDenied/);
+  t.match(web.msg, /sts:AssumeRoleWithWebIdentity/, 'naming the trust policy permission');
+  t.match(sts.seen('AssumeRoleWithWebIdentity').at(-1), { params: { RoleArn: ROLE } });
 });
 
 t.test('streamsEndpoint: Streams requests go to their own host, DynamoDB requests to advanced.endpoint', async (t) => {
