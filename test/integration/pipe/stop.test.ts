@@ -3,7 +3,7 @@
 // the pipe keeps it apart) and SIGTERM to the pipe alone. Each stop lands mid-backfill; the pipe
 // exits 0 with no error, the endpoint's checkpoint is the last transaction the pipe logged as
 // committed, and the next run resumes right after it. A last run catches up with changes made while
-// stopped, and the rows equal the table.
+// stopped, and the rows equal the table. A second Ctrl-C while a stop waits exits at once.
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { constants } from 'node:os';
 import { parseJson } from '../../../src/json/parse.js';
 import type { JsonObject } from '../../../src/json/value.js';
-import { withDynamoDBLocal } from '../../fixtures/dynamodb-local.js';
+import { createStreamTable, withDynamoDBLocal } from '../../fixtures/dynamodb-local.js';
 import { CLI } from '../../fixtures/connector-process.js';
 import { MATERIALIZE_MAIN, postgresTargets } from '../../fixtures/postgres.js';
 import type { TableShape } from '../../fixtures/workload.js';
@@ -135,3 +136,22 @@ for (const target of postgresTargets(t)) {
     t.equal(await readThrough(), committed(final).at(-1) ?? last, 'and its last commit is the checkpoint');
   });
 }
+
+t.test('a second SIGINT while the first waits on a materialization that never answers exits at once', async (t) => {
+  const { endpoint, client } = await withDynamoDBLocal(t);
+  await createStreamTable(client, 'stop_hung');
+  const dir = mkdtempSync(join(tmpdir(), 'pipe-hung-'));
+  writeFileSync(join(dir, 'capture.json'), JSON.stringify(captureConfig(endpoint)));
+  writeFileSync(join(dir, 'materialization.json'), '{}');
+  // Says its pid, then never answers and ignores the end of its input.
+  writeFileSync(join(dir, 'hung.mjs'), "console.error(JSON.stringify({ level: 'info', msg: 'hung', hungPid: process.pid })); setInterval(() => {}, 1 << 30);\n");
+  const p = startPipe(['--config', join(dir, 'capture.json'), '--into', `"${process.execPath}" "${join(dir, 'hung.mjs')}"`, '--materialization-config', join(dir, 'materialization.json'), '--table', 'stop_hung']);
+  await until(() => p.logs.some((r) => r.msg === 'hung'), 'the materialization to start');
+  const hungPid = Number(p.logs.find((r) => r.msg === 'hung')!.hungPid);
+  t.teardown(() => (alive(hungPid) ? process.kill(hungPid, 'SIGKILL') : undefined));
+  process.kill(-p.pid, 'SIGINT');
+  await until(() => p.logs.some((r) => r.msg === 'pipe stopping after the capture ends at a checkpoint'), 'the first SIGINT to start a stop');
+  process.kill(-p.pid, 'SIGINT');
+  t.same(await p.exited, { code: 128 + constants.signals.SIGINT, signal: null }, 'the second exits at once, with the status of an interrupt');
+  t.ok(p.logs.some((r) => r.level === 'warn' && String(r.msg).startsWith('second SIGINT: exiting now')), 'and says so');
+});
