@@ -1,6 +1,7 @@
 // `source-dynamodb capture` as a person runs it (dist/cli.js): a YAML config pointing at DynamoDB
 // Local, a --state file that holds the folded state across runs, SIGINT to stop (exit 0), a second
-// run that resumes instead of backfilling again, --table to choose tables, and clear errors.
+// run that resumes instead of backfilling again, SIGTERM alike, --table to choose tables, and clear
+// errors.
 import t from 'tap';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -80,11 +81,11 @@ async function waitUntil(p: ConnectorProcess, cond: (lines: string[]) => boolean
   }
 }
 
-/** Waits until `cond` holds and the output is quiet, then SIGINT; resolves with the exit. */
-async function runUntil(p: ConnectorProcess, cond: (lines: string[]) => boolean, what: string): Promise<{ code: number | null }> {
+/** Waits until `cond` holds and the output is quiet, then SIGINT (or `signal`); resolves with the exit. */
+async function runUntil(p: ConnectorProcess, cond: (lines: string[]) => boolean, what: string, signal: NodeJS.Signals = 'SIGINT'): Promise<{ code: number | null }> {
   await waitUntil(p, cond, what);
   await waitQuiet(() => p.lines.length, 1500);
-  p.child.kill('SIGINT');
+  p.child.kill(signal);
   return p.exited;
 }
 
@@ -140,8 +141,9 @@ t.test('capture --table, SIGINT, resume from the state file, then every table', 
 
 t.test('capture without --state prints documents and keeps no file', async (t) => {
   const p = capture(['--table', EVENTS]);
-  const { code } = await runUntil(p, backfillFinished(`${EVENTS}.v1`), 'stateless backfill');
-  t.equal(code, 0);
+  const { code } = await runUntil(p, backfillFinished(`${EVENTS}.v1`), 'stateless backfill', 'SIGTERM');
+  t.equal(code, 0, 'SIGTERM ends it with exit 0 too');
+  t.ok(p.lines.at(-1)!.startsWith('{"checkpoint"'), 'at a checkpoint');
   t.equal(eventsDocs(parseOut(p.lines)).filter(isSnapshot).length, 20, 'a fresh backfill every time');
 });
 
