@@ -104,6 +104,7 @@ for (const target of postgresTargets(t)) {
     writing = false;
     await writer;
     const last = start();
+    await until(() => last.stderr.some((l) => l.includes('"materialization opened"')), 'the last run to open');
     await quiet(() => last.stderr.length, 2500);
     last.child.kill('SIGTERM');
     t.equal((await last.exited).code, 0, 'SIGTERM ends the pipe cleanly');
