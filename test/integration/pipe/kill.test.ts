@@ -15,7 +15,7 @@ import { withDynamoDBLocal } from '../../fixtures/dynamodb-local.js';
 import { CLI, startConnector, type ConnectorProcess } from '../../fixtures/connector-process.js';
 import { MATERIALIZE_MAIN, postgresTargets } from '../../fixtures/postgres.js';
 import { randomWrite, rng, type TableShape } from '../../fixtures/workload.js';
-import { captureConfig, diffWithTable, prepareTables, quiet } from './fixtures/pipe-workload.js';
+import { alive, captureConfig, diffWithTable, prepareTables, quiet, until } from './fixtures/pipe-workload.js';
 
 const KEYS = 800;
 const KILLS = ['pipe', 'pipe', 'pipe', 'materialization', 'materialization', 'materialization'] as const;
@@ -40,23 +40,6 @@ function runLog(proc: ConnectorProcess): RunLog {
     backfillFinished: recs.some((r) => r.msg === 'backfill finished'),
   };
 }
-
-async function until(cond: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 for (const target of postgresTargets(t)) {
   t.test(`${target.name}: kill -9 of the pipe and of the materialization, 3 times each`, { skip: target.skip }, async (t) => {

@@ -4,44 +4,15 @@
 // Scan, and the scalar columns chosen from the connector's constraints hold exact numbers.
 import t from 'tap';
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { parseJson } from '../../../src/json/parse.js';
-import { LosslessNumber, type JsonObject } from '../../../src/json/value.js';
-import { createLogger } from '../../../src/log.js';
+import { LosslessNumber } from '../../../src/json/value.js';
 import { canonicalText } from '../../../src/reduce/order.js';
-import { runPipe } from '../../../src/pipe/run-pipe.js';
 import { createStreamTable, withDynamoDBLocal } from '../../fixtures/dynamodb-local.js';
-import { MATERIALIZE_MAIN, postgresTargets, type TestPostgres } from '../../fixtures/postgres.js';
+import { postgresTargets } from '../../fixtures/postgres.js';
 import { randomNumberText, rng, scanRows, type TableShape } from '../../fixtures/workload.js';
-import { captureConfig, diffWithTable, prepareTables, quiet, shapes, writeWhile } from './fixtures/pipe-workload.js';
+import { diffWithTable, pipeInto, prepareTables, quiet, shapes, storedDocuments, until, writeWhile } from './fixtures/pipe-workload.js';
 
 const PRELOAD = 800;
 const WRITES = 250;
-
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setTimeout(r, 20));
-}
-
-async function documents(pg: TestPostgres, table: string): Promise<JsonObject[]> {
-  const rows = await pg.query(`SELECT flow_document::text AS doc FROM "${pg.schema}"."${table}"`);
-  return rows.map((r) => parseJson(r.doc!) as JsonObject);
-}
-
-function pipeFor(endpoint: string, pg: TestPostgres, advanced: Record<string, unknown>, tables: string[], rcuAllocation?: number) {
-  const logs: string[] = [];
-  let stop: ((reason: string) => void) | undefined;
-  const run = runPipe({
-    captureConfig: captureConfig(endpoint, advanced),
-    tables,
-    ...(rcuAllocation ? { captureResourceConfig: () => ({ rcuAllocation }) } : {}),
-    materialization: { command: [process.execPath, MATERIALIZE_MAIN], config: pg.config },
-    name: `test/${pg.schema}`,
-    log: createLogger((l) => logs.push(l), 'debug'),
-    onStop: (h) => ((stop = h), () => undefined),
-    limits: { progressIntervalMs: 0 },
-  });
-  run.catch(() => undefined);
-  return { logs, run, stop: (why: string) => stop!(why) };
-}
 
 /** A table whose attributes keep one type each, so discovery types them from a sample. */
 const typed: TableShape = { table: 'typed', ks: { hash: { name: 'pk', type: 'S' } }, key: (i) => ({ pk: { S: `t${i}` } }) };
@@ -60,8 +31,8 @@ for (const target of postgresTargets(t)) {
     const tables = shapes(`pg${pg.schema.slice(2, 6)}`);
     await prepareTables(client, tables, PRELOAD, 9);
     // A small RCU budget keeps the backfill going while the writes land.
-    const pipe = pipeFor(endpoint, pg, {}, tables.map((s) => s.table), 5);
-    await until(() => pipe.logs.some((l) => l.includes('"backfill starting"')));
+    const pipe = pipeInto(endpoint, pg, {}, tables.map((s) => s.table), 5);
+    await until(() => pipe.logs.some((l) => l.includes('"backfill starting"')), 'the backfill to start');
     let writing = true;
     const writes = await Promise.all(tables.map((shape, i) => writeWhile(client, shape, i === 0 ? PRELOAD + 80 : PRELOAD / 4 + 25, 70 + i, () => writing, WRITES)));
     writing = false;
@@ -73,7 +44,7 @@ for (const target of postgresTargets(t)) {
     t.same(writes, [WRITES, WRITES]);
     t.ok(totals.deletes > 0 && totals.loaded > 0, `deletes (${totals.deletes}) and loads of stored rows (${totals.loaded})`);
     for (const shape of tables) {
-      const problems = await diffWithTable(client, shape, await documents(pg, shape.table));
+      const problems = await diffWithTable(client, shape, await storedDocuments(pg, shape.table));
       t.same(problems.slice(0, 10), [], `${shape.table}: rows equal the table (${problems.length} differences)`);
     }
     const [cp] = await pg.query(`SELECT checkpoint::text AS cp FROM "${pg.schema}".flow_checkpoints_v1`);
@@ -85,13 +56,13 @@ for (const target of postgresTargets(t)) {
     const { endpoint, client } = await withDynamoDBLocal(t);
     await createStreamTable(client, typed.table);
     await typedWrites(client, 40, 1);
-    const pipe = pipeFor(endpoint, pg, { discoverSampleSize: 100 }, [typed.table]);
+    const pipe = pipeInto(endpoint, pg, { discoverSampleSize: 100 }, [typed.table]);
     await typedWrites(client, 80, 2);
     await quiet(() => pipe.logs.length, 2500);
     pipe.stop('test');
     await pipe.run;
     t.ok(pipe.logs.some((l) => l.includes('"values":["amount","label","ok"]')), 'the recommended scalars are selected');
-    const problems = await diffWithTable(client, typed, await documents(pg, typed.table));
+    const problems = await diffWithTable(client, typed, await storedDocuments(pg, typed.table));
     t.same(problems.slice(0, 10), [], `documents equal the table (${problems.length} differences)`);
     const table = await scanRows(client, typed);
     const rows = await pg.query(`SELECT pk, amount::text AS amount, label, ok::text AS ok FROM "${pg.schema}".typed`);

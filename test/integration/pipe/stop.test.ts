@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { constants } from 'node:os';
 import { parseJson } from '../../../src/json/parse.js';
@@ -18,14 +17,12 @@ import { createStreamTable, withDynamoDBLocal } from '../../fixtures/dynamodb-lo
 import { CLI } from '../../fixtures/connector-process.js';
 import { MATERIALIZE_MAIN, postgresTargets } from '../../fixtures/postgres.js';
 import type { TableShape } from '../../fixtures/workload.js';
-import { captureConfig, diffWithTable, prepareTables } from './fixtures/pipe-workload.js';
+import { alive, captureConfig, diffWithTable, prepareTables, until } from './fixtures/pipe-workload.js';
 
 /** Enough rows that a small read budget keeps the backfill going across several transactions. */
 const KEYS = 600;
 /** Read capacity per second for the backfill: slow enough that every stop lands inside it. */
 const RCU = 4;
-/** A hung pipe fails the test instead of stalling it (not a performance bound). */
-const CONDITION_DEADLINE_MS = 120_000;
 
 interface PipeProcess {
   pid: number;
@@ -57,23 +54,6 @@ function startPipe(args: string[]): PipeProcess {
   });
   return { pid: child.pid!, logs, exited };
 }
-
-async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + CONDITION_DEADLINE_MS;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const committed = (p: PipeProcess): number[] => p.logs.filter((r) => r.msg === 'transaction committed').map((r) => Number(r.transaction));
 const opened = (p: PipeProcess): Record<string, unknown> => p.logs.find((r) => r.msg === 'materialization opened') ?? {};

@@ -9,13 +9,11 @@ import t from 'tap';
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseJson } from '../../../src/json/parse.js';
 import { LosslessNumber, type JsonObject } from '../../../src/json/value.js';
-import { createLogger } from '../../../src/log.js';
 import { canonicalText } from '../../../src/reduce/order.js';
-import { runPipe } from '../../../src/pipe/run-pipe.js';
 import { createStreamTable, withDynamoDBLocal } from '../../fixtures/dynamodb-local.js';
-import { MATERIALIZE_MAIN, postgresTargets, type TestPostgres } from '../../fixtures/postgres.js';
+import { postgresTargets, type TestPostgres } from '../../fixtures/postgres.js';
 import { randomWrite, rng, scanRows, type TableShape } from '../../fixtures/workload.js';
-import { captureConfig, diffWithTable } from './fixtures/pipe-workload.js';
+import { diffWithTable, pipeInto, storedDocuments } from './fixtures/pipe-workload.js';
 
 /** Polls a condition, as long as the pipe runs: a failed pipe fails the wait at once. */
 async function until(what: string, cond: () => Promise<boolean>, run: Promise<unknown>): Promise<void> {
@@ -28,34 +26,13 @@ async function until(what: string, cond: () => Promise<boolean>, run: Promise<un
   }
 }
 
-/** The stored documents; none while the pipe has not yet applied the table. */
-async function documents(pg: TestPostgres, table: string): Promise<JsonObject[]> {
-  const [exists] = await pg.query(`SELECT to_regclass('"${pg.schema}"."${table}"')::text AS name`);
-  if (!exists?.name) return [];
-  const rows = await pg.query(`SELECT flow_document::text AS doc FROM "${pg.schema}"."${table}"`);
-  return rows.map((r) => parseJson(r.doc!) as JsonObject);
-}
-
 async function columnTypes(pg: TestPostgres, table: string): Promise<Record<string, string>> {
   const rows = await pg.query(`SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = '${pg.schema}' AND table_name = '${table}'`);
   return Object.fromEntries(rows.map((r) => [r.name!, r.type!]));
 }
 
-function pipeFor(endpoint: string, pg: TestPostgres, advanced: Record<string, unknown>, table: string) {
-  const logs: string[] = [];
-  let stop: ((reason: string) => void) | undefined;
-  const run = runPipe({
-    captureConfig: captureConfig(endpoint, { discoverSampleSize: 100, scanLimit: 25, ...advanced }),
-    tables: [table],
-    materialization: { command: [process.execPath, MATERIALIZE_MAIN], config: pg.config },
-    name: `test/${pg.schema}`,
-    log: createLogger((l) => logs.push(l), 'debug'),
-    onStop: (h) => ((stop = h), () => undefined),
-    limits: { progressIntervalMs: 0 },
-  });
-  run.catch(() => undefined);
-  return { logs, run, stop: (why: string) => stop!(why) };
-}
+const pipeFor = (endpoint: string, pg: TestPostgres, advanced: Record<string, unknown>, table: string) =>
+  pipeInto(endpoint, pg, { discoverSampleSize: 100, scanLimit: 25, ...advanced }, [table]);
 
 const drift: TableShape = { table: 'drift', ks: { hash: { name: 'pk', type: 'S' } }, key: (i) => ({ pk: { S: `d${i}` } }) };
 
@@ -67,7 +44,7 @@ async function typedItems(client: DynamoDBClient, from: number, n: number): Prom
 }
 
 const matches = async (client: DynamoDBClient, pg: TestPostgres, shape: TableShape, numbers?: 'string'): Promise<boolean> =>
-  (await diffWithTable(client, shape, await documents(pg, shape.table), numbers)).length === 0;
+  (await diffWithTable(client, shape, await storedDocuments(pg, shape.table), numbers)).length === 0;
 
 for (const target of postgresTargets(t)) {
   t.test(`${target.name}: attributes change type after discover; the capture keeps running and rows equal a Scan`, { skip: target.skip }, async (t) => {
@@ -119,7 +96,7 @@ for (const target of postgresTargets(t)) {
     await pipe.run;
 
     t.match(await columnTypes(pg, exact.table), { qty: 'numeric', small: 'numeric' }, 'numeric strings became NUMERIC columns');
-    const docs = await documents(pg, exact.table);
+    const docs = await storedDocuments(pg, exact.table);
     t.ok(docs.every((d) => typeof d.qty === 'string' && typeof (d.nested as JsonObject).n === 'string'), 'every number in the documents is a string');
     const table = await scanRows(client, exact);
     const rows = await pg.query(`SELECT id::text AS id, qty::text AS qty FROM "${pg.schema}".exact`);
