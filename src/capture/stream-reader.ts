@@ -95,9 +95,12 @@ export class StreamReader {
     // recorded at first sight (then nothing tells when the unrecorded ones appeared).
     let previousListing = ctx.state.shardsListedAt;
     try {
-      while (!ctx.signal.aborted && this.failure === undefined) {
+      while (!this.stopping()) {
         const listedAt = ctx.now();
         const listing = await listShards(ctx, this.streamArn);
+        // A shard reader may have failed while the listing was in flight: its shard is no longer
+        // active, so the plan would start it again from its last sequence after the loss.
+        if (this.stopping()) break;
         const plan = planShards(listing, ctx.state.shards, this.active, {
           newShardsFrom: previousListing ?? rfc3339(listedAt),
           lineageRecorded: previousListing !== undefined,
@@ -114,6 +117,7 @@ export class StreamReader {
         }
         await this.recordListing(plan, listedAt);
         previousListing = rfc3339(listedAt);
+        if (this.stopping()) break;
         for (const { shardId, from } of plan.start) this.spawn(shardId, from);
         ctx.stats.shardsOpen = this.active.size;
         this.setListed(true);
@@ -135,6 +139,11 @@ export class StreamReader {
     this.setListed(false);
     await Promise.all(this.readers);
     if (this.failure !== undefined && !(ctx.signal.aborted && isAbort(this.failure))) throw this.failure;
+  }
+
+  /** True once a shard reader failed or the capture is stopping: no shard may start any more. */
+  private stopping(): boolean {
+    return this.ctx.signal.aborted || this.failure !== undefined;
   }
 
   /** The loss a listing shows (shard-tree.ts), as the error the user sees; undefined when none. */
